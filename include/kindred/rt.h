@@ -111,7 +111,7 @@ typedef struct rt_logger {
 } rt_logger;
 
 void rt_log(const rt_logger *lg, int level, const char *fmt, ...) RT_PRINTF(3, 4);
-void rt_vlog(const rt_logger *lg, int level, const char *fmt, va_list ap);
+void rt_vlog(const rt_logger *lg, int level, const char *fmt, va_list ap) RT_PRINTF(3, 0);
 
 /* ------------------------------------------------------------------------ */
 /* Arena (rt_arena.c)                                                        */
@@ -185,6 +185,7 @@ void rt_vec_free_(void *vec);
 typedef RT_VEC(uint8_t) rt_buf;
 int rt_buf_append(rt_buf *b, const void *p, size_t n);
 int rt_buf_putc(rt_buf *b, uint8_t c);
+/* Appends formatted text; a NUL follows it in memory (not counted in n). */
 int rt_buf_printf(rt_buf *b, const char *fmt, ...) RT_PRINTF(2, 3);
 
 /* ------------------------------------------------------------------------ */
@@ -238,7 +239,8 @@ int rt_hmap_put(rt_hmap *m, uint64_t key, uint64_t val);
 int rt_hmap_put_new(rt_hmap *m, uint64_t key, uint64_t *val_io, int *inserted);
 /* Remove; *removed = 1 when the key was present (may be NULL). */
 void rt_hmap_del(rt_hmap *m, uint64_t key, int *removed);
-/* Iterate: start with *it = 0; returns 1 and fills key/val while entries remain. */
+/* Iterate: start with *it = 0; returns 1 and fills key/val while entries
+ * remain; key and val may be NULL. */
 int rt_hmap_next(const rt_hmap *m, size_t *it, uint64_t *key, uint64_t *val);
 
 typedef struct rt_smap_slot rt_smap_slot;
@@ -256,6 +258,14 @@ int rt_smap_put(rt_smap *m, const void *key, size_t klen, uint64_t val);
 int rt_smap_put_new(rt_smap *m, const void *key, size_t klen, uint64_t *val_io, int *inserted);
 /* Iterate as rt_hmap_next; *key points into the map (valid until it is freed). */
 int rt_smap_next(const rt_smap *m, size_t *it, const uint8_t **key, size_t *klen, uint64_t *val);
+/* Remove; *removed = 1 when the key was present (may be NULL). The key's
+ * bytes stay in the map's arena until rt_smap_clear or rt_smap_free. */
+void rt_smap_del(rt_smap *m, const void *key, size_t klen, int *removed);
+/* Remove every entry and release key bytes; keeps the slot array. */
+void rt_smap_clear(rt_smap *m);
+int rt_smap_reserve(rt_smap *m, size_t n);
+/* For both maps: entries may move on put/put_new/del, so do not modify a map
+ * while iterating it (rt_*_del during iteration may skip or repeat entries). */
 
 /* ------------------------------------------------------------------------ */
 /* Thread pool (rt_pool.c)                                                   */
@@ -309,6 +319,10 @@ typedef int (*rt_pipe_work_fn)(void *ctx, void *job, int worker);
 /* status: 0, the job's work error, or RT_ECANCELED. Return non-zero to stop. */
 typedef int (*rt_pipe_consume_fn)(void *ctx, void *job, int status);
 
+/* max_inflight 0 picks 4 * rt_pool_nthreads(pool). Errors: RT_EINVAL,
+ * RT_ENOMEM, RT_ETHREAD. The pool is borrowed and must outlive the pipe; it
+ * may be shared with other pipes and plain jobs. */
+
 int rt_pipe_create(rt_pipe **out, rt_pool *pool, size_t max_inflight,
                    rt_pipe_work_fn work, rt_pipe_consume_fn consume, void *ctx);
 int rt_pipe_submit(rt_pipe *p, void *job);
@@ -334,6 +348,10 @@ int rt_in_read(rt_in *r, void *buf, size_t n, size_t *got);
 /* Next line without its LF/CRLF; *line points into the reader (valid until
  * the next call), *len its length; *eof = 1 when no line remained. */
 int rt_in_getline(rt_in *r, const char **line, size_t *len, int *eof);
+/* A last line without a final newline is returned like any other; a CR
+ * before the end of input is stripped as if an LF followed. Gzip input must
+ * be a sequence of whole members: trailing bytes that are not a gzip member,
+ * and truncated members, give RT_EFORMAT. Errors are sticky. */
 /* Peek at the next byte without consuming it; *c = -1 at end of input. */
 int rt_in_peek(rt_in *r, int *c);
 int rt_in_is_gzip(const rt_in *r);
@@ -371,6 +389,11 @@ typedef struct rt_out rt_out;
 int rt_out_open(rt_out **out, const char *path, int gzip_level, const rt_logger *lg);
 /* Wrap an already-open descriptor (not closed by rt_out_close unless own_fd). */
 int rt_out_open_fd(rt_out **out, int fd, int own_fd, int gzip_level, const rt_logger *lg);
+/* Errors (open): RT_EINVAL (level outside 0..12), RT_EIO (errno kept),
+ * RT_ENOMEM. Writes: RT_EPIPE (reader gone), RT_EIO (any other write
+ * failure, e.g. disk full). Standard output ("-"/NULL) is never closed. With
+ * gzip, rt_out_flush also ends the current member; closing a gzip writer that
+ * received no bytes writes one empty member, so the file is valid gzip. */
 int rt_out_write(rt_out *w, const void *p, size_t n);
 int rt_out_putc(rt_out *w, int c);
 int rt_out_puts(rt_out *w, const char *s);
@@ -411,11 +434,29 @@ typedef struct rt_cli_common {
     double start_cpu;
 } rt_cli_common;
 
+/* Option codes and table entries for the program's getopt_long loop:
+ *   getopt_long(argc, argv, "o:" RT_CLI_SHORTOPTS, longopts, NULL)
+ *   struct option longopts[] = { RT_CLI_LONGOPTS, {"out", 1, NULL, 'o'}, {0} };
+ * "-v" takes an optional attached argument: -v, -vv, -v2, --verbose=2 work;
+ * "-v 2" does not (the 2 is a separate argument). */
+enum { RT_CLI_OPT_VERSION = 0x1000, RT_CLI_OPT_FOOTER = 0x1001 };
+#define RT_CLI_SHORTOPTS "hv::t:@:"
+#define RT_CLI_LONGOPTS                                                        \
+    {"help", 0, NULL, 'h'}, {"version", 0, NULL, RT_CLI_OPT_VERSION},         \
+        {"verbose", 2, NULL, 'v'}, {"threads", 1, NULL, 't'},                 \
+        {"footer", 0, NULL, RT_CLI_OPT_FOOTER}
+
 /* Fill defaults: threads = min(online CPUs, 16), start times recorded. */
 void rt_cli_common_init(rt_cli_common *co);
 /* Parse a positive integer within [lo, hi]; RT_EINVAL/RT_ERANGE otherwise. */
 int rt_cli_parse_int(const char *s, long lo, long hi, long *out);
 int rt_cli_parse_u64(const char *s, uint64_t *out);
+/* Handle one option from getopt_long (opt and optarg): 1 = it was a common
+ * option and is recorded in co, 0 = not a common option (the program handles
+ * it), RT_EINVAL/RT_ERANGE = bad argument (threads must be 1..1024). */
+int rt_cli_common_opt(rt_cli_common *co, int opt, const char *arg);
+/* Logger level for co->verbose: RT_LOG_WARN + verbose, at most RT_LOG_DEBUG. */
+int rt_cli_log_level(const rt_cli_common *co);
 /* Print the footer line: "[tag] Real time: X s; CPU: Y s; Peak RSS: Z GB". */
 void rt_cli_footer(const rt_cli_common *co, const char *tag, FILE *f);
 
@@ -431,6 +472,7 @@ typedef struct rt_progress {
     FILE *f;
 } rt_progress;
 
+/* f NULL = stderr. Set p->enabled = 1 after init to force output (tests). */
 void rt_progress_init(rt_progress *p, const char *label, uint64_t total, FILE *f);
 void rt_progress_update(rt_progress *p, uint64_t done);
 void rt_progress_done(rt_progress *p);

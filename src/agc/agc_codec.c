@@ -1,0 +1,383 @@
+/* agc_codec: varints, zz2, base-64 stream names, tuple packing, nucleotide
+ * tables and reverse complement (layouts drawn in agc_codec.h). */
+#include "agc/agc_codec.h"
+
+#include <string.h>
+
+#include "kindred/rt.h"
+
+size_t agc_avar_put(uint8_t *dst, uint64_t x)
+{
+    size_t n = 0;
+    for (uint64_t t = x; t; t >>= 8)
+        n++;
+    dst[0] = (uint8_t)n;
+    for (size_t i = 0; i < n; i++)
+        dst[1 + i] = (uint8_t)(x >> (8 * (n - 1 - i)));
+    return n + 1;
+}
+
+int agc_avar_get(const uint8_t *p, size_t len, size_t *pos, uint64_t *out)
+{
+    size_t i = *pos;
+    if (i >= len)
+        return RT_EFORMAT;
+    size_t n = p[i++];
+    if (n > 8 || n > len - i)
+        return RT_EFORMAT;
+    uint64_t x = 0;
+    for (size_t j = 0; j < n; j++)
+        x = (x << 8) | p[i + j];
+    *pos = i + n;
+    *out = x;
+    return RT_OK;
+}
+
+enum {
+    CV_T1 = 128u,
+    CV_T2 = 128u + (1u << 14),
+    CV_T3 = 128u + (1u << 14) + (1u << 21),
+    CV_T4 = 128u + (1u << 14) + (1u << 21) + (1u << 28)
+};
+
+size_t agc_cvar_put(uint8_t *dst, uint32_t x)
+{
+    if (x < CV_T1) {
+        dst[0] = (uint8_t)x;
+        return 1;
+    }
+    if (x < CV_T2) {
+        uint32_t v = x - CV_T1;
+        dst[0] = (uint8_t)(0x80 | (v >> 8));
+        dst[1] = (uint8_t)v;
+        return 2;
+    }
+    if (x < CV_T3) {
+        uint32_t v = x - CV_T2;
+        dst[0] = (uint8_t)(0xC0 | (v >> 16));
+        dst[1] = (uint8_t)(v >> 8);
+        dst[2] = (uint8_t)v;
+        return 3;
+    }
+    if (x < CV_T4) {
+        uint32_t v = x - CV_T3;
+        dst[0] = (uint8_t)(0xE0 | (v >> 24));
+        dst[1] = (uint8_t)(v >> 16);
+        dst[2] = (uint8_t)(v >> 8);
+        dst[3] = (uint8_t)v;
+        return 4;
+    }
+    uint32_t v = x - CV_T4;
+    dst[0] = 0xF0;
+    dst[1] = (uint8_t)(v >> 24);
+    dst[2] = (uint8_t)(v >> 16);
+    dst[3] = (uint8_t)(v >> 8);
+    dst[4] = (uint8_t)v;
+    return 5;
+}
+
+int agc_cvar_get(const uint8_t *p, size_t len, size_t *pos, uint32_t *out)
+{
+    size_t i = *pos;
+    if (i >= len)
+        return RT_EFORMAT;
+    uint8_t b = p[i];
+    size_t n;
+    uint64_t v, base;
+    if (b < 0x80) {
+        n = 1, v = b, base = 0;
+    } else if (b < 0xC0) {
+        n = 2, v = b & 0x3F, base = CV_T1;
+    } else if (b < 0xE0) {
+        n = 3, v = b & 0x1F, base = CV_T2;
+    } else if (b < 0xF0) {
+        n = 4, v = b & 0x0F, base = CV_T3;
+    } else if (b == 0xF0) {
+        n = 5, v = 0, base = CV_T4;
+    } else {
+        return RT_EFORMAT;
+    }
+    if (n > len - i)
+        return RT_EFORMAT;
+    for (size_t j = 1; j < n; j++)
+        v = (v << 8) | p[i + j];
+    v += base;
+    if (v > UINT32_MAX)
+        return RT_EFORMAT;
+    *pos = i + n;
+    *out = (uint32_t)v;
+    return RT_OK;
+}
+
+uint64_t agc_zz2_enc(uint64_t x, uint64_t p)
+{
+    if (x < p)
+        return 2 * (p - x) - 1;
+    if (x - p < p)
+        return 2 * (x - p);
+    return x;
+}
+
+uint64_t agc_zz2_dec(uint64_t v, uint64_t p)
+{
+    /* 2p may exceed u64 only for p >= 2^63, where every v is below it. */
+    if (p <= UINT64_MAX / 2 && v >= 2 * p)
+        return v;
+    if (v & 1)
+        return p - (v + 1) / 2;
+    return p + v / 2;
+}
+
+static const char b64_digits[64] =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_#";
+
+size_t agc_b64_put(char *dst, uint64_t n)
+{
+    size_t i = 0;
+    do {
+        dst[i++] = b64_digits[n & 63];
+        n >>= 6;
+    } while (n);
+    return i;
+}
+
+static int b64_val(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A' + 10;
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 36;
+    if (c == '_')
+        return 62;
+    if (c == '#')
+        return 63;
+    return -1;
+}
+
+int agc_b64_get(const char *s, size_t len, uint64_t *out)
+{
+    if (len == 0 || len > 11)
+        return RT_EFORMAT;
+    uint64_t x = 0;
+    for (size_t i = len; i-- > 0;) {
+        int d = b64_val(s[i]);
+        if (d < 0 || (x >> 58) != 0)
+            return RT_EFORMAT;
+        x = (x << 6) | (uint64_t)d;
+    }
+    *out = x;
+    return RT_OK;
+}
+
+void agc_group_sname(char *dst, uint32_t group, char kind)
+{
+    dst[0] = 'x';
+    size_t n = agc_b64_put(dst + 1, group);
+    dst[1 + n] = kind;
+    dst[2 + n] = '\0';
+}
+
+/* Symbols per byte and base for a maximum symbol value. */
+static void tuple_shape(uint8_t maxv, unsigned *nb, unsigned *base)
+{
+    if (maxv < 4)
+        *nb = 4, *base = 4;
+    else if (maxv < 6)
+        *nb = 3, *base = 6;
+    else if (maxv < 16)
+        *nb = 2, *base = 16;
+    else
+        *nb = 1, *base = 256;
+}
+
+size_t agc_tuples_bound(size_t n)
+{
+    return n + 2;
+}
+
+int agc_tuples_pack(const uint8_t *src, size_t n, uint8_t *dst, size_t cap, size_t *out_len)
+{
+    uint8_t maxv = 0;
+    for (size_t i = 0; i < n; i++)
+        if (src[i] > maxv)
+            maxv = src[i];
+    unsigned nb, base;
+    tuple_shape(maxv, &nb, &base);
+    if (nb == 1) {
+        if (cap < n + 1)
+            return RT_ERANGE;
+        if (n)
+            memcpy(dst, src, n);
+        dst[n] = 0x10;
+        *out_len = n + 1;
+        return RT_OK;
+    }
+    size_t q = n / nb, r = n % nb;
+    if (cap < q + 2)
+        return RT_ERANGE;
+    const uint8_t *s = src;
+    for (size_t i = 0; i < q; i++, s += nb) {
+        unsigned v = 0;
+        for (unsigned j = 0; j < nb; j++)
+            v = v * base + s[j];
+        dst[i] = (uint8_t)v;
+    }
+    unsigned v = 0;
+    for (size_t j = 0; j < r; j++)
+        v = v * base + s[j];
+    dst[q] = (uint8_t)v;
+    dst[q + 1] = (uint8_t)((nb << 4) | r);
+    *out_len = q + 2;
+    return RT_OK;
+}
+
+static int tuple_marker(const uint8_t *t, size_t tlen, unsigned *nb, unsigned *base,
+                        unsigned *rem, size_t *n)
+{
+    if (tlen == 0)
+        return RT_EFORMAT;
+    uint8_t m = t[tlen - 1];
+    *nb = m >> 4;
+    *rem = m & 15;
+    if (*nb == 1) {
+        if (*rem != 0)
+            return RT_EFORMAT;
+        *base = 256;
+        *n = tlen - 1;
+        return RT_OK;
+    }
+    if (*nb < 2 || *nb > 4 || *rem >= *nb || tlen < 2)
+        return RT_EFORMAT;
+    *base = *nb == 4 ? 4 : *nb == 3 ? 6 : 16;
+    *n = (tlen - 2) * *nb + *rem;
+    return RT_OK;
+}
+
+int agc_tuples_count(const uint8_t *t, size_t tlen, size_t *n)
+{
+    unsigned nb, base, rem;
+    return tuple_marker(t, tlen, &nb, &base, &rem, n);
+}
+
+int agc_tuples_unpack(const uint8_t *t, size_t tlen, uint8_t *dst, size_t cap, size_t *out_len)
+{
+    unsigned nb, base, rem;
+    size_t n;
+    int st = tuple_marker(t, tlen, &nb, &base, &rem, &n);
+    if (st)
+        return st;
+    if (cap < n)
+        return RT_ERANGE;
+    if (nb == 1) {
+        if (n)
+            memcpy(dst, t, n);
+        *out_len = n;
+        return RT_OK;
+    }
+    unsigned limit = base * base;
+    if (nb >= 3)
+        limit *= base;
+    if (nb == 4)
+        limit *= base;
+    size_t q = tlen - 2;
+    uint8_t *d = dst;
+    for (size_t i = 0; i < q; i++, d += nb) {
+        unsigned v = t[i];
+        if (v >= limit)
+            return RT_EFORMAT;
+        for (unsigned j = nb; j-- > 0;) {
+            d[j] = (uint8_t)(v % base);
+            v /= base;
+        }
+    }
+    unsigned v = t[q];
+    for (unsigned j = rem; j-- > 0;) {
+        d[j] = (uint8_t)(v % base);
+        v /= base;
+    }
+    if (v != 0)
+        return RT_EFORMAT;
+    *out_len = n;
+    return RT_OK;
+}
+
+void agc_revcomp(uint8_t *s, size_t n)
+{
+    size_t i = 0, j = n;
+    while (j > i + 1) {
+        j--;
+        uint8_t a = s[i], b = s[j];
+        s[i] = b < 4 ? (uint8_t)(3 - b) : b;
+        s[j] = a < 4 ? (uint8_t)(3 - a) : a;
+        i++;
+    }
+    if (j == i + 1 && s[i] < 4)
+        s[i] = (uint8_t)(3 - s[i]);
+}
+
+void agc_revcomp_copy(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = src[n - 1 - i];
+        dst[i] = c < 4 ? (uint8_t)(3 - c) : c;
+    }
+}
+
+/* Input letters -> codes: bytes below 64 are dropped by the reader of FASTA
+ * (newlines, digits, '-', '*'), IUPAC letters in either case map to 0..15,
+ * '@' and '`' to 32, everything else (including bytes >= 128) to 30. */
+const uint8_t agc_char2code[256] = {
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+    255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+     32,   0,  11,   1,  12,  30,  30,   2,  13,  30,  30,   9,  30,  10,   4,  30,
+     30,  30,   5,   7,   3,  15,  14,   8,  30,   6,  30,  30,  30,  30,  30,  30,
+     32,   0,  11,   1,  12,  30,  30,   2,  13,  30,  30,   9,  30,  10,   4,  30,
+     30,  30,   5,   7,   3,  15,  14,   8,  30,   6,  30,  30,  30,  30,  30,  30,
+     30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,
+     30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,
+     30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,
+     30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,
+     30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,
+     30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,
+     30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,
+     30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,  30,
+};
+
+const char agc_code2char[256] = {
+    'A', 'C', 'G', 'T', 'N', 'R', 'Y', 'S',
+    'W', 'K', 'M', 'B', 'D', 'H', 'V', 'U',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+    ' ', ' ', ' ', ' ', ' ', ' ', ' ', ' ',
+};

@@ -1,0 +1,145 @@
+/* agc_fasta: FASTA records to nucleotide codes (rules in the header). */
+#include "agc/agc_fasta.h"
+
+#include <string.h>
+
+#include "agc/agc_codec.h"
+
+struct agc_fasta {
+    rt_in *in;
+    char *pending;      /* header line read ahead (without '>'), owned */
+    int started;        /* a header has been seen */
+    int done;
+    uint64_t nbad;
+};
+
+int agc_fasta_open(agc_fasta **out, const char *path)
+{
+    agc_fasta *f = rt_calloc(1, sizeof *f);
+    if (!f)
+        return RT_ENOMEM;
+    int rc = rt_in_open(&f->in, path);
+    if (rc) {
+        rt_free(f);
+        return rc;
+    }
+    *out = f;
+    return RT_OK;
+}
+
+size_t agc_fasta_convert(const uint8_t *src, size_t n, uint8_t *dst, uint64_t *nbad)
+{
+    size_t m = 0;
+    uint64_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = agc_char2code[src[i]];
+        if (c == AGC_CODE_SKIP)
+            continue;
+        if (c > 15) {
+            c = 4;
+            bad++;
+        }
+        dst[m++] = c;
+    }
+    *nbad += bad;
+    return m;
+}
+
+/* The header is cut at the first CR, as the reference tool cuts it. */
+static char *dup_header(const char *line, size_t len)
+{
+    const char *cr = memchr(line, '\r', len);
+    if (cr)
+        len = (size_t)(cr - line);
+    char *h = rt_malloc(len + 1);
+    if (h) {
+        memcpy(h, line, len);
+        h[len] = 0;
+    }
+    return h;
+}
+
+static int blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+int agc_fasta_next(agc_fasta *f, agc_fa_rec *rec, int *eof)
+{
+    const char *line;
+    size_t len;
+    int e, rc;
+    memset(rec, 0, sizeof *rec);
+    *eof = 0;
+    if (f->done) {
+        *eof = 1;
+        return RT_OK;
+    }
+    while (!f->pending) {
+        rc = rt_in_getline(f->in, &line, &len, &e);
+        if (rc)
+            return rc;
+        if (e) {
+            f->done = 1;
+            *eof = 1;
+            return RT_OK;
+        }
+        if (len && line[0] == '>') {
+            f->pending = dup_header(line + 1, len - 1);
+            if (!f->pending)
+                return RT_ENOMEM;
+        } else if (!blank(line, len)) {
+            return RT_EFORMAT;
+        }
+    }
+    rt_buf seq = {0};
+    rec->name = f->pending;
+    f->pending = NULL;
+    for (;;) {
+        rc = rt_in_getline(f->in, &line, &len, &e);
+        if (rc)
+            goto fail;
+        if (e) {
+            f->done = 1;
+            break;
+        }
+        if (len && line[0] == '>') {
+            f->pending = dup_header(line + 1, len - 1);
+            if (!f->pending) {
+                rc = RT_ENOMEM;
+                goto fail;
+            }
+            break;
+        }
+        if (rt_vec_reserve(&seq, seq.n + len)) {
+            rc = RT_ENOMEM;
+            goto fail;
+        }
+        seq.n += agc_fasta_convert((const uint8_t *)line, len, seq.v + seq.n, &f->nbad);
+    }
+    rec->seq = seq.v;
+    rec->len = seq.n;
+    return RT_OK;
+fail:
+    rt_vec_free(&seq);
+    rt_free(rec->name);
+    rec->name = NULL;
+    return rc;
+}
+
+uint64_t agc_fasta_nbad(const agc_fasta *f)
+{
+    return f->nbad;
+}
+
+void agc_fasta_close(agc_fasta *f)
+{
+    if (!f)
+        return;
+    rt_in_close(f->in);
+    rt_free(f->pending);
+    rt_free(f);
+}

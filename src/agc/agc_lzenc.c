@@ -1,0 +1,386 @@
+/* agc_lzenc: LZ-diff v2 encoding, estimate and cost vector (layout in the
+ * header). The three scans walk the text identically; they differ only in
+ * what they emit, and the estimate keeps two quirks of the reference tool
+ * (it neither rewinds backward extensions nor writes '!'), because group
+ * choices compare these numbers and should match its decisions. */
+#include "agc/agc_lzenc.h"
+
+#include <string.h>
+
+enum { STEP = 4, TRIES = 64, PAD = 31, NCODE = 4, NRUN_MIN = 4, NRUN_START = 0x1E };
+
+int agc_lzref_init(agc_lzref *r, const uint8_t *ref, uint32_t len, uint32_t mml)
+{
+    memset(r, 0, sizeof *r);
+    r->len = len;
+    r->mml = mml;
+    r->key = mml - STEP + 1;
+    r->key_mask = ~(uint64_t)0 >> (64 - 2 * r->key);
+    uint32_t rplen = len + r->key;
+    r->rp = rt_malloc(rplen);
+    if (!r->rp)
+        return RT_ENOMEM;
+    if (len)
+        memcpy(r->rp, ref, len);
+    memset(r->rp + len, PAD, r->key);
+
+    /* Table size: count the positions the sparse index would consider. */
+    uint64_t cnt = 0;
+    uint32_t valid = 0, cm = 0, kmod = r->key % STEP;
+    for (uint32_t i = 0; i < rplen; i++) {
+        valid = r->rp[i] < 4 ? valid + 1 : 0;
+        if (++cm == STEP)
+            cm = 0;
+        if (cm == kmod && valid >= r->key)
+            cnt++;
+    }
+    uint64_t size = (uint64_t)((double)cnt / 0.7);
+    while (size & (size - 1))
+        size &= size - 1;
+    size <<= 1;
+    if (size < 8)
+        size = 8;
+    r->hmask = size - 1;
+    int short_ht = len / STEP < 65535;
+    if (short_ht) {
+        r->h16 = rt_malloc(size * sizeof *r->h16);
+        if (!r->h16)
+            goto oom;
+        memset(r->h16, 0xFF, size * sizeof *r->h16);
+    } else {
+        r->h32 = rt_malloc(size * sizeof *r->h32);
+        if (!r->h32)
+            goto oom;
+        memset(r->h32, 0xFF, size * sizeof *r->h32);
+    }
+    for (uint32_t i = 0; i + r->key < rplen; i += STEP) {
+        uint64_t x = 0;
+        uint32_t j;
+        for (j = 0; j < r->key; j++) {
+            if (r->rp[i + j] > 3)
+                break;
+            x = (x << 2) | r->rp[i + j];
+        }
+        if (j < r->key)
+            continue;
+        uint64_t h = rt_mix64(x) & r->hmask;
+        for (uint32_t t = 0; t < TRIES; t++) {
+            uint64_t c = (h + t) & r->hmask;
+            if (short_ht) {
+                if (r->h16[c] == 0xFFFF) {
+                    r->h16[c] = (uint16_t)(i / STEP);
+                    break;
+                }
+            } else if (r->h32[c] == 0xFFFFFFFFu) {
+                r->h32[c] = i / STEP;
+                break;
+            }
+        }
+    }
+    return RT_OK;
+oom:
+    agc_lzref_free(r);
+    return RT_ENOMEM;
+}
+
+void agc_lzref_free(agc_lzref *r)
+{
+    rt_free(r->rp);
+    rt_free(r->h16);
+    rt_free(r->h32);
+    memset(r, 0, sizeof *r);
+}
+
+/* 2-bit code of t[0..key), or ~0 when a symbol is not ACGT. */
+static inline uint64_t get_code(const agc_lzref *r, const uint8_t *t)
+{
+    uint64_t x = 0;
+    for (uint32_t j = 0; j < r->key; j++) {
+        if (t[j] > 3)
+            return ~(uint64_t)0;
+        x = (x << 2) | t[j];
+    }
+    return x;
+}
+
+/* The code at i given the code at i-1 (valid only after a literal). */
+static inline uint64_t next_code(const agc_lzref *r, uint64_t prev, const uint8_t *t)
+{
+    uint8_t c = t[r->key - 1];
+    if (c > 3)
+        return ~(uint64_t)0;
+    return ((prev << 2) & r->key_mask) | c;
+}
+
+static inline uint32_t nrun_len(const uint8_t *t, uint32_t max_len)
+{
+    if (t[0] != NCODE || t[1] != NCODE || t[2] != NCODE)
+        return 0;
+    uint32_t l = 3;
+    while (l < max_len && t[l] == NCODE)
+        l++;
+    return l;
+}
+
+/* Longest candidate (backward + forward extension) of at least mml+1
+ * symbols among the probed cells; returns 0 when none qualifies. */
+static int find_best(const agc_lzref *r, uint64_t code, const uint8_t *s, uint32_t max_len,
+                     uint32_t nlit, uint32_t *ref_pos, uint32_t *lb, uint32_t *lf)
+{
+    uint64_t hp = rt_mix64(code) & r->hmask;
+    uint32_t best = r->mml;
+    uint32_t rplen = r->len + r->key;
+    *lb = *lf = 0;
+    for (uint32_t t = 0; t < TRIES; t++) {
+        uint32_t cell;
+        if (r->h16) {
+            if (r->h16[hp] == 0xFFFF)
+                break;
+            cell = r->h16[hp];
+        } else {
+            if (r->h32[hp] == 0xFFFFFFFFu)
+                break;
+            cell = r->h32[hp];
+        }
+        hp = (hp + 1) & r->hmask;
+        uint32_t h = cell * STEP;
+        const uint8_t *p = r->rp + h;
+        uint32_t lim = max_len < rplen - h ? max_len : rplen - h;
+        uint32_t f = 0;
+        while (f < lim && s[f] == p[f])
+            f++;
+        if (f < r->key)
+            continue;
+        uint32_t b = 0, bl = nlit < h ? nlit : h;
+        while (b < bl && s[-(long)b - 1] == p[-(long)b - 1])
+            b++;
+        if (b + f > best) {
+            *lb = b;
+            *lf = f;
+            *ref_pos = h;
+            best = b + f;
+        }
+    }
+    return *lb + *lf >= r->mml;
+}
+
+static int put_uint(rt_buf *o, uint32_t x)
+{
+    char d[12];
+    int n = 0;
+    do {
+        d[n++] = (char)('0' + x % 10);
+        x /= 10;
+    } while (x);
+    if (rt_vec_reserve(o, o->n + (size_t)n))
+        return RT_ENOMEM;
+    while (n)
+        o->v[o->n++] = (uint8_t)d[--n];
+    return RT_OK;
+}
+
+static int put_int(rt_buf *o, int64_t x)
+{
+    if (x < 0) {
+        if (rt_buf_putc(o, '-'))
+            return RT_ENOMEM;
+        return put_uint(o, (uint32_t)-x);
+    }
+    return put_uint(o, (uint32_t)x);
+}
+
+int agc_lz_encode(const agc_lzref *r, const uint8_t *t, uint32_t n, rt_buf *out)
+{
+    rt_vec_clear(out);
+    if (n == r->len && (n == 0 || memcmp(t, r->rp, n) == 0))
+        return RT_OK;
+    if (rt_vec_reserve(out, n / 32 + 16))
+        return RT_ENOMEM;
+    uint32_t i = 0, pred = 0, nlit = 0;
+    uint64_t prev = ~(uint64_t)0;
+    while (i + r->key < n) {
+        uint64_t x = (prev != ~(uint64_t)0 && nlit > 0) ? next_code(r, prev, t + i)
+                                                        : get_code(r, t + i);
+        prev = x;
+        if (x == ~(uint64_t)0) {
+            uint32_t nr = nrun_len(t + i, n - i);
+            if (nr >= NRUN_MIN) {
+                if (rt_buf_putc(out, NRUN_START) || put_uint(out, nr - NRUN_MIN) ||
+                    rt_buf_putc(out, NCODE))
+                    return RT_ENOMEM;
+                i += nr;
+                nlit = 0;
+            } else {
+                if (rt_buf_putc(out, (uint8_t)('A' + t[i])))
+                    return RT_ENOMEM;
+                i++;
+                pred++;
+                nlit++;
+            }
+            continue;
+        }
+        uint32_t pos = 0, lb, lf;
+        if (!find_best(r, x, t + i, n - i, nlit, &pos, &lb, &lf)) {
+            if (rt_buf_putc(out, (uint8_t)('A' + t[i])))
+                return RT_ENOMEM;
+            i++;
+            pred++;
+            nlit++;
+            continue;
+        }
+        /* Take back the literals the match now covers. */
+        out->n -= lb;
+        pos -= lb;
+        pred -= lb;
+        i -= lb;
+        uint32_t len = lb + lf;
+        if (pos == pred) {
+            size_t e = out->n;
+            for (size_t j = 1; j < e && j < pos; j++) {
+                uint8_t c = out->v[e - j];
+                if (c < 'A' || c > 'Z')
+                    break;
+                if ((uint32_t)(c - 'A') == r->rp[pos - j])
+                    out->v[e - j] = '!';
+            }
+        }
+        if (put_int(out, (int64_t)pos - (int64_t)pred))
+            return RT_ENOMEM;
+        if (!(i + len == n && pos + len == r->len)) {
+            if (rt_buf_putc(out, ',') || put_uint(out, len - r->mml))
+                return RT_ENOMEM;
+        }
+        if (rt_buf_putc(out, '.'))
+            return RT_ENOMEM;
+        pred = pos + len;
+        i += len;
+        nlit = 0;
+    }
+    for (; i < n; i++)
+        if (rt_buf_putc(out, (uint8_t)('A' + t[i])))
+            return RT_ENOMEM;
+    return RT_OK;
+}
+
+/* Decimal digits, capped as the reference's estimate caps them. */
+static inline uint32_t ulen8(uint32_t x)
+{
+    uint32_t d = 1;
+    while (x >= 10 && d < 8) {
+        x /= 10;
+        d++;
+    }
+    return d;
+}
+
+static inline uint32_t ulen10(uint32_t x)
+{
+    uint32_t d = 1;
+    while (x >= 10) {
+        x /= 10;
+        d++;
+    }
+    return d;
+}
+
+uint32_t agc_lz_estimate(const agc_lzref *r, const uint8_t *t, uint32_t n, uint32_t bound)
+{
+    if (n == r->len && (n == 0 || memcmp(t, r->rp, n) == 0))
+        return 0;
+    uint32_t est = 0, i = 0, pred = 0, nlit = 0;
+    uint64_t prev = ~(uint64_t)0;
+    while (i + r->key < n) {
+        if (est > bound)
+            return est;
+        uint64_t x = (prev != ~(uint64_t)0 && nlit > 0) ? next_code(r, prev, t + i)
+                                                        : get_code(r, t + i);
+        prev = x;
+        if (x == ~(uint64_t)0) {
+            uint32_t nr = nrun_len(t + i, n - i);
+            if (nr >= NRUN_MIN) {
+                est += 2 + ulen8(nr);
+                i += nr;
+                nlit = 0;
+            } else {
+                est++;
+                i++;
+                pred++;
+                nlit++;
+            }
+            continue;
+        }
+        uint32_t pos = 0, lb, lf;
+        if (!find_best(r, x, t + i, n - i, nlit, &pos, &lb, &lf)) {
+            est++;
+            i++;
+            pred++;
+            nlit++;
+            continue;
+        }
+        uint32_t len = lb + lf;
+        int32_t d = (int32_t)pos - (int32_t)pred;
+        uint32_t c = d >= 0 ? ulen8((uint32_t)d) : 1 + ulen8((uint32_t)-d);
+        if (!(i + len == n && pos + len == r->len))
+            c += 1 + ulen8(len - r->mml);
+        est += c + 1;
+        pred = pos + len;
+        i += len;
+        nlit = 0;
+    }
+    /* i may overshoot n here (the backward extension was not rewound); the
+     * reference adds n - i in u32 arithmetic, which then subtracts. */
+    est += n - i;
+    return est;
+}
+
+static void fill_cost(uint32_t *costs, uint32_t at, uint32_t len, uint32_t c, int prefix)
+{
+    memset(costs + at, 0, (size_t)len * sizeof *costs);
+    costs[prefix ? at : at + len - 1] = c;
+}
+
+void agc_lz_costs(const agc_lzref *r, const uint8_t *t, uint32_t n, int prefix, uint32_t *costs)
+{
+    uint32_t i = 0, pred = 0, nlit = 0;
+    uint64_t prev = ~(uint64_t)0;
+    while (i + r->key < n) {
+        uint64_t x = (prev != ~(uint64_t)0 && nlit > 0) ? next_code(r, prev, t + i)
+                                                        : get_code(r, t + i);
+        prev = x;
+        if (x == ~(uint64_t)0) {
+            uint32_t nr = nrun_len(t + i, n - i);
+            if (nr >= NRUN_MIN) {
+                fill_cost(costs, i, nr, 2 + ulen10(nr - NRUN_MIN), prefix);
+                i += nr;
+                nlit = 0;
+            } else {
+                costs[i] = 1;
+                i++;
+                pred++;
+                nlit++;
+            }
+            continue;
+        }
+        uint32_t pos = 0, lb, lf;
+        if (!find_best(r, x, t + i, n - i, nlit, &pos, &lb, &lf)) {
+            costs[i] = 1;
+            i++;
+            pred++;
+            nlit++;
+            continue;
+        }
+        pos -= lb;
+        pred -= lb;
+        i -= lb;
+        uint32_t len = lb + lf;
+        int32_t d = (int32_t)pos - (int32_t)pred;
+        uint32_t c = d >= 0 ? ulen10((uint32_t)d) : ulen10((uint32_t)-d) + 1;
+        c += ulen10(len - r->mml) + 2;
+        fill_cost(costs, i, len, c, prefix);
+        pred = pos + len;
+        i += len;
+        nlit = 0;
+    }
+    for (; i < n; i++)
+        costs[i] = 1;
+}

@@ -1,0 +1,57 @@
+/*
+ * agc_lzenc: the LZ-diff v2 encoder of one group reference, and the two
+ * cost models the writer uses to choose groups and split points
+ * (format spec 6.2, 6.3).
+ *
+ * Index: the reference R is padded with KEY symbols 31 (never in data) so
+ * forward matches stop at its end. Every 4th position i whose KEY symbols
+ * are all ACGT is hashed (fmix64 of the 2-bit packed key) into a table of
+ * u16 cells (when len/4 < 65535) or u32 cells holding i/4, linear probing up
+ * to 64 cells:
+ *
+ *   Rp:    [ R[0] ... R[len-1] | 31 x KEY ]
+ *   table: [ i/4 | empty | i/4 | ... ]     size: power of two, >= 8
+ *
+ * Delta grammar: 'A'+c literal; '!' literal equal to R at pred; 0x1E n 0x04
+ * N-run of n+4; [-]d[,l]. match at pred+d of length l+mml (to the end of R
+ * when ",l" is omitted). An identical text encodes as the empty string.
+ *
+ * An agc_lzref is immutable once built: encode, estimate and costs may run
+ * on any number of threads at once.
+ */
+#ifndef KINDRED_AGC_LZENC_H
+#define KINDRED_AGC_LZENC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kindred/rt.h"
+
+typedef struct agc_lzref {
+    uint8_t *rp;        /* R and its padding; owned */
+    uint32_t len;       /* |R| */
+    uint32_t mml, key;  /* key = mml - 3 */
+    uint64_t key_mask;
+    uint16_t *h16;      /* exactly one of h16/h32 is set */
+    uint32_t *h32;
+    uint64_t hmask;
+} agc_lzref;
+
+/* Copy R and build its index. mml in [15, 32]. Owned; free with
+ * agc_lzref_free. RT_ENOMEM. */
+int agc_lzref_init(agc_lzref *r, const uint8_t *ref, uint32_t len, uint32_t mml);
+void agc_lzref_free(agc_lzref *r);
+
+/* Delta of t[0..n) against r into *out (cleared first). RT_ENOMEM. */
+int agc_lz_encode(const agc_lzref *r, const uint8_t *t, uint32_t n, rt_buf *out);
+
+/* Estimated delta size with the reference encoder's quirks (no rewinding
+ * of backward extensions, no '!'); stops early once above bound and then
+ * returns a value > bound. 0 for an identical text. */
+uint32_t agc_lz_estimate(const agc_lzref *r, const uint8_t *t, uint32_t n, uint32_t bound);
+
+/* Per-symbol cost of coding t against r: costs[0..n). A match or N-run
+ * costs on its first symbol when prefix, else on its last. */
+void agc_lz_costs(const agc_lzref *r, const uint8_t *t, uint32_t n, int prefix, uint32_t *costs);
+
+#endif /* KINDRED_AGC_LZENC_H */

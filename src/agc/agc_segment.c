@@ -1,0 +1,94 @@
+/* agc_segment: contig -> segments with k-symbol overlaps (diagram in the
+ * header). */
+#include "agc/agc_segment.h"
+
+int agc_segment_contig(const uint8_t *s, size_t n, uint32_t k, const agc_sset *splitters,
+                       agc_segpos_vec *out)
+{
+    agc_kmer km;
+    agc_segpos cur = {0, 0, AGC_KMER_NONE, AGC_KMER_NONE, 0, 0};
+    rt_vec_clear(out);
+    agc_kmer_init(&km, k);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] > 3) {
+            agc_kmer_reset(&km);
+            continue;
+        }
+        if (!agc_kmer_push(&km, s[i]))
+            continue;
+        uint64_t d = agc_kmer_canon(&km);
+        if (!agc_sset_has(splitters, d))
+            continue;
+        cur.len = i + 1 - cur.start;
+        cur.back = d;
+        cur.back_dir = (uint8_t)agc_kmer_orient(&km);
+        if (rt_vec_push(out, cur))
+            return RT_ENOMEM;
+        cur.start = i + 1 - k;
+        cur.front = d;
+        cur.front_dir = cur.back_dir;
+        cur.back = AGC_KMER_NONE;
+        cur.back_dir = 0;
+        agc_kmer_reset(&km);
+    }
+    if (cur.start < n) {
+        cur.len = n - cur.start;
+        cur.back = AGC_KMER_NONE;
+        if (rt_vec_push(out, cur))
+            return RT_ENOMEM;
+    }
+    return RT_OK;
+}
+
+int agc_segment_hits(const uint8_t *s, size_t n, size_t from, size_t to, uint32_t k,
+                     const agc_sset *splitters, agc_hit_vec *out)
+{
+    agc_kmer km;
+    agc_kmer_init(&km, k);
+    if (to > n)
+        to = n;
+    size_t i = from >= k - 1 ? from - (k - 1) : 0;
+    for (; i < to; i++) {
+        if (s[i] > 3) {
+            agc_kmer_reset(&km);
+            continue;
+        }
+        if (!agc_kmer_push(&km, s[i]) || i < from)
+            continue;
+        uint64_t d = agc_kmer_canon(&km);
+        if (!agc_sset_has(splitters, d))
+            continue;
+        agc_hit h = {i, d, (uint8_t)agc_kmer_orient(&km)};
+        if (rt_vec_push(out, h))
+            return RT_ENOMEM;
+    }
+    return RT_OK;
+}
+
+int agc_segment_build(const agc_hit *h, size_t nh, size_t n, uint32_t k, agc_segpos_vec *out)
+{
+    agc_segpos cur = {0, 0, AGC_KMER_NONE, AGC_KMER_NONE, 0, 0};
+    size_t next_ok = 0;   /* the first end position a full k-mer can have */
+    rt_vec_clear(out);
+    for (size_t j = 0; j < nh; j++) {
+        if (h[j].pos < next_ok)
+            continue;
+        cur.len = h[j].pos + 1 - cur.start;
+        cur.back = h[j].kmer;
+        cur.back_dir = h[j].orient;
+        if (rt_vec_push(out, cur))
+            return RT_ENOMEM;
+        cur.start = h[j].pos + 1 - k;
+        cur.front = h[j].kmer;
+        cur.front_dir = h[j].orient;
+        cur.back = AGC_KMER_NONE;
+        cur.back_dir = 0;
+        next_ok = h[j].pos + k;
+    }
+    if (cur.start < n) {
+        cur.len = n - cur.start;
+        if (rt_vec_push(out, cur))
+            return RT_ENOMEM;
+    }
+    return RT_OK;
+}

@@ -1,0 +1,278 @@
+/*
+ * Internal node representation of the pathmap trie (layout drawn in
+ * include/kindred/pathmap.h). Shared by the pm_*.c files only.
+ *
+ * Invariants:
+ *   - a LEAF always holds a value; an inner node (SMALL or MASK) may have a
+ *     value and any number of children, but never neither;
+ *   - children are kept in increasing byte order (SMALL) or by mask rank
+ *     (MASK, which is the same order);
+ *   - `count` of an inner node = its own value (0/1) + counts of children;
+ *   - a node reachable from two places (rc > 1, or below such a node) is
+ *     never written; writers copy it first (pm_node_copy).
+ * Normalised builders (pm_node_make) also merge a valueless single-child
+ * node into its child and pick SMALL/MASK by fan-out; in-place edits keep
+ * the structure valid but may leave it slightly less compact when an
+ * optional tidy-up allocation fails.
+ */
+#ifndef KINDRED_PM_NODE_H
+#define KINDRED_PM_NODE_H
+
+#include "kindred/pathmap.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
+
+enum { PM_LEAF = 0, PM_SMALL = 1, PM_MASK = 2 };
+enum { PM_HAS_VAL = 1 };
+
+#define PM_PLEN_MAX 65535u
+#define PM_SMALL_MAX 16u       /* SMALL holds at most this many children */
+#define PM_SMALL_SHRINK 12u    /* MASK below this is turned back into SMALL */
+
+struct pm_node {
+    _Atomic uint32_t rc;
+    uint8_t kind;
+    uint8_t flags;
+    uint16_t plen;
+};
+
+typedef struct pm_leaf {
+    pm_node h;
+    uint64_t val;
+    uint8_t prefix[];
+} pm_leaf;
+
+typedef struct pm_inner {
+    pm_node h;
+    uint64_t count;
+    uint64_t val;
+    uint16_t n, cap;
+    uint32_t pad_;
+} pm_inner;
+
+typedef struct pm_mask {
+    pm_inner in;
+    uint64_t mask[4];
+} pm_mask;
+
+struct pm_trie {
+    pm_node *root;
+};
+
+static inline size_t pm_pad8(size_t x) { return (x + 7) & ~(size_t)7; }
+
+static inline uint8_t *pm_prefix(const pm_node *x)
+{
+    switch (x->kind) {
+    case PM_LEAF: return (uint8_t *)((const pm_leaf *)x)->prefix;
+    case PM_SMALL: return (uint8_t *)x + sizeof(pm_inner);
+    default: return (uint8_t *)x + sizeof(pm_mask);
+    }
+}
+
+static inline pm_inner *pm_in(const pm_node *x) { return (pm_inner *)x; }
+
+static inline uint8_t *pm_small_bytes(const pm_node *x)
+{
+    return (uint8_t *)x + sizeof(pm_inner) + pm_pad8(x->plen);
+}
+
+static inline pm_node **pm_small_kids(const pm_node *x)
+{
+    return (pm_node **)(pm_small_bytes(x) + pm_pad8(pm_in(x)->cap));
+}
+
+static inline pm_node **pm_mask_kids(const pm_node *x)
+{
+    return (pm_node **)((uint8_t *)x + sizeof(pm_mask) + pm_pad8(x->plen));
+}
+
+static inline pm_node **pm_kids(const pm_node *x)
+{
+    return x->kind == PM_SMALL ? pm_small_kids(x) : pm_mask_kids(x);
+}
+
+static inline unsigned pm_nkids(const pm_node *x)
+{
+    return x->kind == PM_LEAF ? 0u : pm_in(x)->n;
+}
+
+static inline int pm_has_val(const pm_node *x)
+{
+    return (x->flags & PM_HAS_VAL) != 0;
+}
+
+static inline uint64_t pm_val(const pm_node *x)
+{
+    return x->kind == PM_LEAF ? ((const pm_leaf *)x)->val : pm_in(x)->val;
+}
+
+static inline uint64_t pm_ncount(const pm_node *x)
+{
+    if (!x)
+        return 0;
+    return x->kind == PM_LEAF ? 1u : pm_in(x)->count;
+}
+
+/* Rank of byte b among the set bits of a 256-bit mask. */
+static inline unsigned pm_rank(const uint64_t *m, unsigned b)
+{
+    unsigned w = b >> 6, r = 0;
+    for (unsigned i = 0; i < w; i++)
+        r += (unsigned)__builtin_popcountll(m[i]);
+    return r + (unsigned)__builtin_popcountll(m[w] & ((UINT64_C(1) << (b & 63)) - 1));
+}
+
+/* The slot of child b, or NULL. */
+static inline pm_node **pm_find(const pm_node *x, unsigned b)
+{
+    if (x->kind == PM_SMALL) {
+        const uint8_t *bs = pm_small_bytes(x);
+        unsigned n = pm_in(x)->n;
+        for (unsigned i = 0; i < n; i++) {
+            if (bs[i] == b)
+                return pm_small_kids(x) + i;
+            if (bs[i] > b)
+                return NULL;
+        }
+        return NULL;
+    }
+    if (x->kind == PM_MASK) {
+        const uint64_t *m = ((const pm_mask *)x)->mask;
+        if (!(m[b >> 6] >> (b & 63) & 1))
+            return NULL;
+        return pm_mask_kids(x) + pm_rank(m, b);
+    }
+    return NULL;
+}
+
+/* Child i (in byte order) and its byte. For MASK, iterate with
+ * pm_next_byte instead when walking many. */
+static inline unsigned pm_byte_at(const pm_node *x, unsigned i)
+{
+    if (x->kind == PM_SMALL)
+        return pm_small_bytes(x)[i];
+    const uint64_t *m = ((const pm_mask *)x)->mask;
+    for (unsigned w = 0; w < 4; w++) {
+        unsigned c = (unsigned)__builtin_popcountll(m[w]);
+        if (i < c) {
+            uint64_t v = m[w];
+            while (i--)
+                v &= v - 1;
+            return w * 64 + (unsigned)__builtin_ctzll(v);
+        }
+        i -= c;
+    }
+    return 256;
+}
+
+/* Smallest child byte >= b (256 when none); *idx gets its index. */
+static inline unsigned pm_next_byte(const pm_node *x, unsigned b, unsigned *idx)
+{
+    if (x->kind == PM_SMALL) {
+        const uint8_t *bs = pm_small_bytes(x);
+        unsigned n = pm_in(x)->n;
+        for (unsigned i = 0; i < n; i++)
+            if (bs[i] >= b) {
+                *idx = i;
+                return bs[i];
+            }
+        return 256;
+    }
+    if (x->kind == PM_MASK) {
+        const uint64_t *m = ((const pm_mask *)x)->mask;
+        for (unsigned w = b >> 6; w < 4 && b < 256; w++) {
+            uint64_t v = m[w];
+            if (w == b >> 6)
+                v &= ~UINT64_C(0) << (b & 63);
+            if (v) {
+                unsigned r = w * 64 + (unsigned)__builtin_ctzll(v);
+                *idx = pm_rank(m, r);
+                return r;
+            }
+        }
+        return 256;
+    }
+    return 256;
+}
+
+static inline void pm_retain(pm_node *x)
+{
+    if (x)
+        atomic_fetch_add_explicit(&x->rc, 1, memory_order_relaxed);
+}
+
+/* 1 when this reference is the only one (acquire: pairs with the release
+ * in pm_release so another thread's last reads happen before our writes). */
+static inline int pm_unique(pm_node *x)
+{
+    return atomic_load_explicit(&x->rc, memory_order_acquire) == 1;
+}
+
+static inline size_t pm_lcp(const uint8_t *a, size_t la, const uint8_t *b, size_t lb)
+{
+    size_t n = la < lb ? la : lb, i = 0;
+    while (i + 8 <= n) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return i + (size_t)__builtin_ctzll(x ^ y) / 8;
+        i += 8;
+    }
+    while (i < n && a[i] == b[i])
+        i++;
+    return i;
+}
+
+/* ---- pm_node.c ---- */
+void pm_release(pm_node *x);
+size_t pm_node_size(const pm_node *x);
+pm_node *pm_leaf_new(const uint8_t *p, size_t plen, uint64_t val);
+/* A new node holding `suffix` (any length) -> val, chained when longer
+ * than PM_PLEN_MAX. NULL on ENOMEM. */
+pm_node *pm_chain_new(const uint8_t *s, size_t n, uint64_t val);
+pm_node *pm_inner_new(int kind, const uint8_t *p, size_t plen, unsigned cap);
+/* Copy of x (children retained) with room for `extra` more children. */
+pm_node *pm_node_copy(const pm_node *x, unsigned extra);
+/* Copy of x whose prefix is a.b instead of x's own (x is not consumed;
+ * children retained). Chains when a.b is longer than PM_PLEN_MAX. */
+pm_node *pm_node_reprefix(const pm_node *x, const uint8_t *a, size_t la,
+                          const uint8_t *b, size_t lb);
+/* Add child b -> kid to the unshared inner node x (b absent). Returns the
+ * node (possibly moved or converted) or NULL on ENOMEM (x unchanged). */
+pm_node *pm_add_child(pm_node *x, unsigned b, pm_node *kid);
+/* Remove the entry for child b (present) from unshared x; the caller
+ * already dropped or moved the child's reference. */
+void pm_del_child(pm_node *x, unsigned b);
+/* Drop the first k prefix bytes of unshared x in place. */
+void pm_trim_inplace(pm_node *x, size_t k);
+/* Normalised node from parts; consumes the kids' references on success
+ * (and on failure leaves them to the caller). *out = NULL when the parts
+ * are empty. Returns 0 or RT_ENOMEM. */
+int pm_node_make(const uint8_t *p, size_t plen, int has_val, uint64_t val,
+                 unsigned n, const uint8_t *bytes, pm_node *const *kids,
+                 pm_node **out);
+/* Tidy an unshared node after removals: returns the node that should take
+ * its slot (NULL when empty). Never fails: tidy-ups that need memory are
+ * skipped when it is short. */
+pm_node *pm_tidy(pm_node *x);
+/* A view (x, off) is the subtrie starting `off` bytes into x's prefix.
+ * Returns a new reference to a node for it (copy when off > 0). */
+pm_node *pm_view_node(pm_node *x, size_t off);
+
+/* ---- pm_trie.c ---- */
+/* Where path p ends: node *x and offset *off into its prefix (plen = at its
+ * branch point). 0 when no key starts with p. */
+int pm_locate(pm_node *root, const uint8_t *p, size_t n, pm_node **x, size_t *off);
+/* The view (x, off) with everything under p replaced by y's keys (y
+ * borrowed, may be NULL). *out is a new reference. */
+int pm_replace_at(pm_node *x, size_t off, const uint8_t *p, size_t n, pm_node *y,
+                  pm_node **out);
+
+/* ---- pm_algebra.c ---- (operands borrowed, *out a new reference) */
+int pm_join_nodes(pm_node *a, pm_node *b, pm_node **out);
+
+#endif /* KINDRED_PM_NODE_H */
