@@ -19,7 +19,7 @@ run_variant() { # variant cc [filter]
   local v=$1 cc=$2 filter=${3:-}
   echo "=== build: $v ($cc)"
   if ! make --no-print-directory -j"$JOBS" VARIANT="$v" CC="$cc" build-tests >"build/make-$v.log" 2>&1; then
-    cat "build/make-$v.log" >&2
+    grep -E -A4 'error|warning:|Error [0-9]' "build/make-$v.log" | head -n 60 >&2
     echo "=== build of $v failed" >&2
     build_fail=$((build_fail + 1))
     return

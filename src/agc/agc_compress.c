@@ -80,7 +80,13 @@ static int start_sample(cstate *s, const char *name)
     if (rt_smap_put_new(&s->sample_names, name, strlen(name), &v, &inserted))
         return RT_ENOMEM;
     if (!inserted) {
-        rt_log(s->o.lg, RT_LOG_ERROR, "sample name '%s' occurs twice", name);
+        if (s->o.pansn)
+            rt_log(s->o.lg, RT_LOG_ERROR,
+                   "--pansn: the records of sample '%s' are not contiguous (or it occurs in "
+                   "two inputs); group each sample's records together",
+                   name);
+        else
+            rt_log(s->o.lg, RT_LOG_ERROR, "sample name '%s' occurs twice", name);
         return RT_EEXIST;
     }
     csample sm;

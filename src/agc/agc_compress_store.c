@@ -166,8 +166,10 @@ int cs_register(cstate *s)
         if ((rc = rt_vec_push(&s->groups.v[d]->todo, idx)))
             goto done;
     }
-    memmove(g0->todo.v, g0->todo.v + f, (n0 - f) * sizeof *g0->todo.v);
-    g0->todo.n = n0 - f;
+    if (f) {
+        memmove(g0->todo.v, g0->todo.v + f, (n0 - f) * sizeof *g0->todo.v);
+        g0->todo.n = n0 - f;
+    }
 done:
     rt_vec_free(&fresh);
     rt_free(scratch);

@@ -114,6 +114,8 @@ int agc_fasta_next(agc_fasta *f, agc_fa_rec *rec, int *eof)
             }
             break;
         }
+        if (len == 0)
+            continue;
         if (rt_vec_reserve(&seq, seq.n + len)) {
             rc = RT_ENOMEM;
             goto fail;

@@ -43,22 +43,29 @@ int agc_segment_contig(const uint8_t *s, size_t n, uint32_t k, const agc_sset *s
 int agc_segment_hits(const uint8_t *s, size_t n, size_t from, size_t to, uint32_t k,
                      const agc_sset *splitters, agc_hit_vec *out)
 {
-    agc_kmer km;
-    agc_kmer_init(&km, k);
+    /* The k-mer kept left-aligned on both strands; stale bits from before a
+     * reset are shifted out by the time `run` reaches k again. */
+    const unsigned sh = 64 - 2 * k;
+    const uint64_t lmask = ~(uint64_t)0 << sh;
+    uint64_t dir = 0, rc = 0;
+    uint32_t run = 0;
     if (to > n)
         to = n;
     size_t i = from >= k - 1 ? from - (k - 1) : 0;
     for (; i < to; i++) {
-        if (s[i] > 3) {
-            agc_kmer_reset(&km);
+        unsigned c = s[i];
+        if (c > 3) {
+            run = 0;
             continue;
         }
-        if (!agc_kmer_push(&km, s[i]) || i < from)
+        dir = (dir << 2) | ((uint64_t)c << sh);
+        rc = ((rc >> 2) | ((uint64_t)(3 - c) << 62)) & lmask;
+        if (++run < k || i < from)
             continue;
-        uint64_t d = agc_kmer_canon(&km);
+        uint64_t d = dir < rc ? dir : rc;
         if (!agc_sset_has(splitters, d))
             continue;
-        agc_hit h = {i, d, (uint8_t)agc_kmer_orient(&km)};
+        agc_hit h = {i, d, (uint8_t)((dir <= rc) | ((rc <= dir) << 1))};
         if (rt_vec_push(out, h))
             return RT_ENOMEM;
     }

@@ -15,6 +15,15 @@ int agc_sset_build(agc_sset *s, const uint64_t *v, size_t n)
     memset(s->slot, 0xFF, cap * sizeof *s->slot);
     s->mask = cap - 1;
     s->n = 0;
+    s->fbits = 16;
+    while (s->fbits < 30 && ((size_t)1 << s->fbits) < 16 * n)
+        s->fbits++;
+    s->filter = rt_calloc(((size_t)1 << s->fbits) / 64, sizeof *s->filter);
+    if (!s->filter) {
+        rt_free(s->slot);
+        s->slot = NULL;
+        return RT_ENOMEM;
+    }
     for (size_t j = 0; j < n; j++) {
         uint64_t x = v[j];
         size_t i = (size_t)rt_mix64(x) & s->mask;
@@ -23,6 +32,8 @@ int agc_sset_build(agc_sset *s, const uint64_t *v, size_t n)
         if (s->slot[i] == AGC_KMER_NONE) {
             s->slot[i] = x;
             s->n++;
+            uint64_t f = (x * AGC_SSET_MUL) >> (64 - s->fbits);
+            s->filter[f >> 6] |= (uint64_t)1 << (f & 63);
         }
     }
     return RT_OK;
@@ -31,7 +42,9 @@ int agc_sset_build(agc_sset *s, const uint64_t *v, size_t n)
 void agc_sset_free(agc_sset *s)
 {
     rt_free(s->slot);
+    rt_free(s->filter);
     s->slot = NULL;
+    s->filter = NULL;
     s->n = 0;
 }
 

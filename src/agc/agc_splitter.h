@@ -11,8 +11,11 @@
  * rightmost candidate after the last splitter of each contig is added too.
  *
  * The set is open addressing over u64 keys with ~0 as the empty slot (a
- * canonical k-mer is never ~0), load <= 1/2, probed linearly:
+ * canonical k-mer is never ~0), load <= 1/2, probed linearly, behind a
+ * one-bit-per-key filter small enough to stay in L1 (almost every probe of
+ * a contig scan is a miss and stops there):
  *
+ *   filter[(x * C) >> (64 - fbits)]  0 -> absent
  *   slot[h(x) & mask] -> x or next slot ... until ~0
  *
  * Built once, then read-only: any number of threads may probe it.
@@ -30,7 +33,11 @@ typedef struct agc_sset {
     uint64_t *slot;
     size_t mask;
     size_t n;
+    uint64_t *filter;   /* 2^fbits bits */
+    unsigned fbits;
 } agc_sset;
+
+#define AGC_SSET_MUL 0x9E3779B97F4A7C15ULL
 
 /* Build from n values (duplicates allowed). Owned; free with agc_sset_free.
  * RT_ENOMEM. */
@@ -40,6 +47,9 @@ void agc_sset_free(agc_sset *s);
 static inline int agc_sset_has(const agc_sset *s, uint64_t x)
 {
     if (!s->slot)
+        return 0;
+    uint64_t f = (x * AGC_SSET_MUL) >> (64 - s->fbits);
+    if (!((s->filter[f >> 6] >> (f & 63)) & 1))
         return 0;
     size_t i = (size_t)rt_mix64(x) & s->mask;
     for (;;) {

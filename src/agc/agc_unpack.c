@@ -9,7 +9,17 @@
 #include "agc/agc_lzdiff.h"
 #include "kindred/rt.h"
 
-enum { KIND_REF = 0, KIND_PACK = 1, NO_RAW_GROUPS = 16 };
+enum { KIND_REF = 0, KIND_PACK = 1, NO_RAW_GROUPS = 16, NSEGC = 64 };
+
+/* Decoded LZ segments, direct-mapped by (group, in_group): repeated range
+ * queries on one region skip LZ decoding, while a full extraction streaming
+ * through leaves the reference/pack cache alone. */
+typedef struct segslot {
+    uint64_t key;
+    uint8_t *buf;
+    size_t len, cap;
+    int valid;
+} segslot;
 
 typedef struct centry {
     uint64_t key;
@@ -30,8 +40,9 @@ struct agc_unpack {
     size_t nslots, cap_slots;
     size_t bytes, budget;
     uint64_t tick, hits, misses;
-    uint8_t *seg, *rcb, *tmp;
-    size_t seg_cap, rc_cap, tmp_cap;
+    uint8_t *rcb, *tmp;
+    size_t rc_cap, tmp_cap;
+    segslot segc[NSEGC];
 };
 
 int agc_unpack_create(agc_unpack **out, const agc_archive *ar, const agc_params *p,
@@ -74,7 +85,8 @@ void agc_unpack_free(agc_unpack *u)
     rt_free(u->slots);
     rt_hmap_free(&u->index);
     ZSTD_freeDCtx(u->dctx);
-    rt_free(u->seg);
+    for (int i = 0; i < NSEGC; i++)
+        rt_free(u->segc[i].buf);
     rt_free(u->rcb);
     rt_free(u->tmp);
     rt_free(u);
@@ -274,6 +286,58 @@ static int pack_item(centry *e, uint64_t j, const uint8_t **p, size_t *n)
     return RT_OK;
 }
 
+/* LZ-decode segment sg (in_group >= 1) of the group whose reference entry
+ * is r into slot ss. */
+static int decode_delta(agc_unpack *u, const agc_seg *sg, centry *r, segslot *ss)
+{
+    uint32_t pack = u->prm.pack;
+    /* The pack lookup may evict the reference when the budget is tiny:
+     * remember its key and reload it if that happened. */
+    const uint8_t *ref = r->data;
+    size_t rlen = r->len;
+    uint64_t rkey = r->key;
+    centry *e;
+    int st = get_entry(u, sg->group, KIND_PACK, (sg->in_group - 1u) / pack, &e);
+    if (st)
+        return st;
+    uint64_t v;
+    int found = 0;
+    rt_hmap_get(&u->index, rkey, &v, &found);
+    if (!found || u->slots[v].data != ref) {
+        st = get_entry(u, sg->group, KIND_REF, 0, &r);
+        if (st)
+            return st;
+        ref = r->data;
+        rlen = r->len;
+        st = get_entry(u, sg->group, KIND_PACK, (sg->in_group - 1u) / pack, &e);
+        if (st)
+            return st;
+    }
+    const uint8_t *d;
+    size_t dn, flen;
+    st = pack_item(e, (sg->in_group - 1u) % pack, &d, &dn);
+    if (st)
+        return st;
+    int ver = u->prm.version < 2000 ? 1 : 2;
+    /* Measure first: an untrusted raw_len never sizes a buffer. */
+    st = agc_lzd_decode(ref, rlen, d, dn, u->prm.mml, ver, NULL, 0, &flen);
+    if (st)
+        return st;
+    if (flen != sg->raw_len)
+        return RT_EFORMAT;
+    ss->valid = 0;
+    st = agc_buf_grow(&ss->buf, &ss->cap, flen);
+    if (st)
+        return st;
+    st = agc_lzd_decode(ref, rlen, d, dn, u->prm.mml, ver, ss->buf, flen, &flen);
+    if (st)
+        return st;
+    ss->len = flen;
+    ss->key = (uint64_t)sg->group << 32 | sg->in_group;
+    ss->valid = 1;
+    return RT_OK;
+}
+
 int agc_unpack_segment(agc_unpack *u, const agc_seg *sg, const uint8_t **seq, size_t *len)
 {
     const uint8_t *fwd;
@@ -297,48 +361,19 @@ int agc_unpack_segment(agc_unpack *u, const agc_seg *sg, const uint8_t **seq, si
             fwd = r->data;
             flen = r->len;
         } else {
-            /* The reference stays valid: the pack lookup below may evict
-             * only when over budget, so pin it by bumping its tick first. */
-            const uint8_t *ref = r->data;
-            size_t rlen = r->len;
-            uint64_t rkey = r->key;
-            centry *e;
-            st = get_entry(u, sg->group, KIND_PACK, (sg->in_group - 1u) / pack, &e);
-            if (st)
-                return st;
-            uint64_t v;
-            int found = 0;
-            rt_hmap_get(&u->index, rkey, &v, &found);
-            if (!found || u->slots[v].data != ref) {
-                /* evicted meanwhile (tiny budget): reload */
-                st = get_entry(u, sg->group, KIND_REF, 0, &r);
+            uint64_t skey = (uint64_t)sg->group << 32 | sg->in_group;
+            segslot *ss = &u->segc[rt_mix64(skey) & (NSEGC - 1)];
+            if (ss->valid && ss->key == skey) {
+                u->hits++;
+                fwd = ss->buf;
+                flen = ss->len;
+            } else {
+                st = decode_delta(u, sg, r, ss);
                 if (st)
                     return st;
-                ref = r->data;
-                rlen = r->len;
-                st = get_entry(u, sg->group, KIND_PACK, (sg->in_group - 1u) / pack, &e);
-                if (st)
-                    return st;
+                fwd = ss->buf;
+                flen = ss->len;
             }
-            const uint8_t *d;
-            size_t dn;
-            st = pack_item(e, (sg->in_group - 1u) % pack, &d, &dn);
-            if (st)
-                return st;
-            int ver = u->prm.version < 2000 ? 1 : 2;
-            /* Measure first: an untrusted raw_len never sizes a buffer. */
-            st = agc_lzd_decode(ref, rlen, d, dn, u->prm.mml, ver, NULL, 0, &flen);
-            if (st)
-                return st;
-            if (flen != sg->raw_len)
-                return RT_EFORMAT;
-            st = agc_buf_grow(&u->seg, &u->seg_cap, flen);
-            if (st)
-                return st;
-            st = agc_lzd_decode(ref, rlen, d, dn, u->prm.mml, ver, u->seg, flen, &flen);
-            if (st)
-                return st;
-            fwd = u->seg;
         }
     }
     if (flen != sg->raw_len)

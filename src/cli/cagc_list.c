@@ -46,7 +46,7 @@ static int list_end(agc_reader *r, rt_out *w, int st, const char *what)
     if (st)
         return cagc_fail(what, st);
     if (cst)
-        return cagc_fail("write", cst);
+        return 1;   /* reported by rt_out */
     return 0;
 }
 

@@ -251,7 +251,7 @@ int mk_unify(mk_unifier *u, mk_term a, mk_term b, int *ok)
             *ok = hx == hy;
             return RT_OK;
         }
-        uint32_t ix, iy;
+        uint32_t ix = 0, iy = 0;
         int vx = var_at(&x, &ix), vy = var_at(&y, &iy);
         /* A bound variable is replaced by its value: consume the variable
          * node and continue with a frame for the value. */

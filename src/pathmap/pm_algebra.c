@@ -44,7 +44,7 @@ static void bld_push(bld *b, unsigned byte, pm_node *kid)
     if (x->kind == PM_SMALL)
         pm_small_bytes(x)[in->n] = (uint8_t)byte;
     else
-        ((pm_mask *)x)->mask[byte >> 6] |= UINT64_C(1) << (byte & 63);
+        pm_mask_set(x, byte);
     pm_kids(x)[in->n++] = kid;
     in->count += pm_ncount(kid);
 }

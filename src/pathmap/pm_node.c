@@ -79,7 +79,7 @@ pm_node *pm_inner_new(int kind, const uint8_t *p, size_t plen, unsigned cap)
     x->val = 0;
     x->n = 0;
     x->cap = (uint16_t)cap;
-    x->pad_ = 0;
+    memset(x->cum, 0, sizeof x->cum);
     if (kind == PM_MASK)
         memset(((pm_mask *)x)->mask, 0, sizeof(((pm_mask *)x)->mask));
     if (plen)
@@ -136,10 +136,12 @@ static void copy_body(pm_node *y, const pm_node *x)
     pm_in(y)->val = pm_in(x)->val;
     pm_in(y)->n = (uint16_t)n;
     pm_node **xk = pm_kids(x), **yk = pm_kids(y);
-    if (x->kind == PM_SMALL)
+    if (x->kind == PM_SMALL) {
         memcpy(pm_small_bytes(y), pm_small_bytes(x), n);
-    else
+    } else {
         memcpy(((pm_mask *)y)->mask, ((const pm_mask *)x)->mask, 32);
+        memcpy(pm_in(y)->cum, pm_in(x)->cum, 4);
+    }
     for (unsigned i = 0; i < n; i++) {
         yk[i] = xk[i];
         pm_retain(xk[i]);
@@ -228,9 +230,8 @@ static pm_node *small_to_mask(pm_node *x, unsigned cap)
     unsigned n = pm_in(x)->n;
     const uint8_t *bs = pm_small_bytes(x);
     pm_node **xk = pm_small_kids(x), **yk = pm_mask_kids(y);
-    uint64_t *m = ((pm_mask *)y)->mask;
     for (unsigned i = 0; i < n; i++) {
-        m[bs[i] >> 6] |= UINT64_C(1) << (bs[i] & 63);
+        pm_mask_set(y, bs[i]);
         yk[i] = xk[i];
     }
     y->flags = x->flags;
@@ -289,12 +290,11 @@ pm_node *pm_add_child(pm_node *x, unsigned b, pm_node *kid)
         in = pm_in(x);
         in->cap = (uint16_t)ncap;
     }
-    uint64_t *m = ((pm_mask *)x)->mask;
-    unsigned r = pm_rank(m, b);
+    unsigned r = pm_rank(x, b);
     pm_node **k = pm_mask_kids(x);
     memmove(k + r + 1, k + r, (n - r) * sizeof(pm_node *));
     k[r] = kid;
-    m[b >> 6] |= UINT64_C(1) << (b & 63);
+    pm_mask_set(x, b);
     in->n = (uint16_t)(n + 1);
     return x;
 }
@@ -314,11 +314,10 @@ void pm_del_child(pm_node *x, unsigned b)
             k[i] = k[i + 1];
         }
     } else {
-        uint64_t *m = ((pm_mask *)x)->mask;
-        unsigned r = pm_rank(m, b);
+        unsigned r = pm_rank(x, b);
         pm_node **k = pm_mask_kids(x);
         memmove(k + r, k + r + 1, (n - r - 1) * sizeof(pm_node *));
-        m[b >> 6] &= ~(UINT64_C(1) << (b & 63));
+        pm_mask_clear(x, b);
     }
     in->n = (uint16_t)(n - 1);
 }
@@ -392,7 +391,7 @@ int pm_node_make(const uint8_t *p, size_t plen, int has_val, uint64_t val,
         memcpy(pm_small_bytes(x), bytes, n);
     for (unsigned i = 0; i < n; i++) {
         if (kind == PM_MASK)
-            ((pm_mask *)x)->mask[bytes[i] >> 6] |= UINT64_C(1) << (bytes[i] & 63);
+            pm_mask_set(x, bytes[i]);
         xk[i] = kids[i];
         count += pm_ncount(kids[i]);
     }

@@ -49,7 +49,7 @@ typedef struct pm_inner {
     uint64_t count;
     uint64_t val;
     uint16_t n, cap;
-    uint32_t pad_;
+    uint8_t cum[4];    /* MASK: set bits in mask words before word w */
 } pm_inner;
 
 typedef struct pm_mask {
@@ -116,13 +116,42 @@ static inline uint64_t pm_ncount(const pm_node *x)
     return x->kind == PM_LEAF ? 1u : pm_in(x)->count;
 }
 
-/* Rank of byte b among the set bits of a 256-bit mask. */
-static inline unsigned pm_rank(const uint64_t *m, unsigned b)
+/* Population count without relying on a hardware instruction being
+ * enabled at compile time (the library call it falls back to is slow). */
+static inline unsigned pm_popcount(uint64_t x)
 {
-    unsigned w = b >> 6, r = 0;
-    for (unsigned i = 0; i < w; i++)
-        r += (unsigned)__builtin_popcountll(m[i]);
-    return r + (unsigned)__builtin_popcountll(m[w] & ((UINT64_C(1) << (b & 63)) - 1));
+#ifdef __POPCNT__
+    return (unsigned)__builtin_popcountll(x);
+#else
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+#endif
+}
+
+/* Rank of byte b among the set bits of a MASK node's bitmap. */
+static inline unsigned pm_rank(const pm_node *x, unsigned b)
+{
+    const pm_mask *m = (const pm_mask *)x;
+    unsigned w = b >> 6;
+    return m->in.cum[w] + pm_popcount(m->mask[w] & ((UINT64_C(1) << (b & 63)) - 1));
+}
+
+static inline void pm_mask_set(pm_node *x, unsigned b)
+{
+    pm_mask *m = (pm_mask *)x;
+    m->mask[b >> 6] |= UINT64_C(1) << (b & 63);
+    for (unsigned w = (b >> 6) + 1; w < 4; w++)
+        m->in.cum[w]++;
+}
+
+static inline void pm_mask_clear(pm_node *x, unsigned b)
+{
+    pm_mask *m = (pm_mask *)x;
+    m->mask[b >> 6] &= ~(UINT64_C(1) << (b & 63));
+    for (unsigned w = (b >> 6) + 1; w < 4; w++)
+        m->in.cum[w]--;
 }
 
 /* The slot of child b, or NULL. */
@@ -143,7 +172,7 @@ static inline pm_node **pm_find(const pm_node *x, unsigned b)
         const uint64_t *m = ((const pm_mask *)x)->mask;
         if (!(m[b >> 6] >> (b & 63) & 1))
             return NULL;
-        return pm_mask_kids(x) + pm_rank(m, b);
+        return pm_mask_kids(x) + pm_rank(x, b);
     }
     return NULL;
 }
@@ -156,7 +185,7 @@ static inline unsigned pm_byte_at(const pm_node *x, unsigned i)
         return pm_small_bytes(x)[i];
     const uint64_t *m = ((const pm_mask *)x)->mask;
     for (unsigned w = 0; w < 4; w++) {
-        unsigned c = (unsigned)__builtin_popcountll(m[w]);
+        unsigned c = pm_popcount(m[w]);
         if (i < c) {
             uint64_t v = m[w];
             while (i--)
@@ -189,7 +218,7 @@ static inline unsigned pm_next_byte(const pm_node *x, unsigned b, unsigned *idx)
                 v &= ~UINT64_C(0) << (b & 63);
             if (v) {
                 unsigned r = w * 64 + (unsigned)__builtin_ctzll(v);
-                *idx = pm_rank(m, r);
+                *idx = pm_rank(x, r);
                 return r;
             }
         }

@@ -355,8 +355,10 @@ static void one_round(int natoms, int conj)
         assert_int_equal(mork_parse_one((char *)ptext.v, ptext.n, &pb, &err), RT_OK);
         engine_ctx ec = {{0}};
         assert_int_equal(mork_query(s, pb.v, pb.n, on_sol, &ec), RT_OK);
-        qsort(want.v, want.n, sizeof *want.v, cmp_str);
-        qsort(ec.got.v, ec.got.n, sizeof *ec.got.v, cmp_str);
+        if (want.n)
+            qsort(want.v, want.n, sizeof *want.v, cmp_str);
+        if (ec.got.n)
+            qsort(ec.got.v, ec.got.n, sizeof *ec.got.v, cmp_str);
         int same = want.n == ec.got.n;
         for (size_t k = 0; same && k < want.n; k++)
             same = strcmp(want.v[k], ec.got.v[k]) == 0;
@@ -393,7 +395,7 @@ static void plain_patterns(void **state)
 {
     (void)state;
     rng = 0x1234567ULL;
-    for (int r = 0; r < 150 * scale(); r++)
+    for (int r = 0; r < 600 * scale(); r++)
         one_round(5 + (int)rnd(40), 0);
 }
 
@@ -401,7 +403,7 @@ static void conjunctions(void **state)
 {
     (void)state;
     rng = 0xABCDEF1ULL;
-    for (int r = 0; r < 60 * scale(); r++)
+    for (int r = 0; r < 200 * scale(); r++)
         one_round(3 + (int)rnd(20), 1);
 }
 

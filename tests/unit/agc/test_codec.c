@@ -223,6 +223,21 @@ static void revcomp_cases(void **state)
     assert_int_equal(one, 1);
 }
 
+static void revcomp_long_matches_naive(void **state)
+{
+    (void)state;
+    uint8_t src[203] = {0}, dst[203];
+    for (size_t n = 0; n <= sizeof src; n++) {
+        for (size_t i = 0; i < n; i++)
+            src[i] = (uint8_t)((i * 37 + n) % 19 == 0 ? 200 + i % 50 : (i * 7 + n) % 17);
+        agc_revcomp_copy(dst, src, n);
+        for (size_t i = 0; i < n; i++) {
+            uint8_t c = src[n - 1 - i];
+            assert_int_equal(dst[i], c < 4 ? 3 - c : c);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +246,7 @@ int main(void)
         cmocka_unit_test(b64_names),          cmocka_unit_test(tuples_roundtrip),
         cmocka_unit_test(tuples_spec_example), cmocka_unit_test(tuples_reject),
         cmocka_unit_test(nucleotide_tables),  cmocka_unit_test(revcomp_cases),
+        cmocka_unit_test(revcomp_long_matches_naive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -105,7 +105,7 @@ static void rejects_malformed(void **state)
         "0,5",             /* unterminated */
         "0",               /* no terminator */
         ",5.",             /* no distance */
-        "\x1e" "5",        /* N-run without 0x04 */
+        "\0365",           /* N-run without 0x04 (0x1E then 5) */
         "\x1e\x04",        /* N-run without a count */
         "0;5.",            /* bad separator */
         "99999999999999999999999.", /* overflow */

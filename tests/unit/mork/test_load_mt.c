@@ -1,0 +1,166 @@
+/*
+ * Parallel bulk load: the space, the expression count and the first error
+ * must not depend on the number of threads, including when the speculative
+ * cuts land inside multi-line expressions, strings and comments.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kindred/mork.h"
+
+static int dump_line(void *ctx, const uint8_t *e, size_t n)
+{
+    rt_buf *out = ctx;
+    int rc = mork_expr_print(out, e, n);
+    return rc ? rc : rt_buf_putc(out, '\n');
+}
+
+/* Load text with t threads: the dump, count of parsed expressions, status. */
+static int load(const char *text, size_t len, int t, rt_buf *dump, size_t *nexprs,
+                mork_perr *err)
+{
+    rt_pool *pool = NULL;
+    assert_int_equal(rt_pool_create(&pool, t, 0), RT_OK);
+    mork_space *s;
+    assert_int_equal(mork_space_new(&s), RT_OK);
+    /* a space that already holds something: the load must join into it */
+    const char *pre = "(pre 1) (edge 5 5)";
+    assert_int_equal(mork_space_add_text(s, pre, strlen(pre), NULL, NULL, NULL), RT_OK);
+    int rc = mork_space_add_text(s, text, len, pool, nexprs, err);
+    dump->n = 0;
+    assert_int_equal(mork_space_foreach(s, dump_line, dump), RT_OK);
+    mork_space_free(s);
+    rt_pool_destroy(pool);
+    return rc;
+}
+
+/* About 1.5 MB of mixed text; `tricky` adds line starts with '(' inside
+ * expressions, strings and comments. */
+static rt_buf make_text(int tricky)
+{
+    rt_buf t = {0};
+    uint64_t x = 12345;
+    int big_open = 0;
+    for (int i = 0; t.n < 1500000; i++) {
+        /* tricky: one expression spanning the middle half, every line of
+         * it starting with '(' -- cuts at 1/2, 1/3, 2/3 fall inside it */
+        if (tricky && !big_open && t.n > 300000) {
+            rt_buf_printf(&t, "(big\n");
+            big_open = 1;
+        } else if (tricky && big_open == 1 && t.n > 1200000) {
+            rt_buf_printf(&t, ")\n");
+            big_open = 2;
+        }
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned r = (unsigned)(x >> 33);
+        switch (r % 7) {
+        case 0:
+            rt_buf_printf(&t, "(edge %u %u)\n", r % 5000, (r >> 8) % 5000);
+            break;
+        case 1:
+            rt_buf_printf(&t, "(fact %d value-%d) ; (not an atom\n", i, i);
+            break;
+        case 2:
+            rt_buf_printf(&t, "(= (rule %d) (result %d $x $y $x))\n", i % 1000, i);
+            break;
+        case 3:
+            if (tricky)
+                rt_buf_printf(&t, "(multi %d\n(inner line)\n  (more))\n", i);
+            else
+                rt_buf_printf(&t, "(multi %d (inner line) (more))\n", i);
+            break;
+        case 4:
+            if (tricky)
+                rt_buf_printf(&t, "(s \"text\n(looks like an atom\n\" %d)\n", i % 300);
+            else
+                rt_buf_printf(&t, "(s \"text %d\")\n", i % 300);
+            break;
+        case 5:
+            rt_buf_printf(&t, "  (indented %u)   (two on a line %u)\n", r % 100, r % 77);
+            break;
+        default:
+            rt_buf_printf(&t, "(edge %u %u)\n", r % 50, r % 7);
+            break;
+        }
+    }
+    return t;
+}
+
+static void same_for_any_threads(int tricky)
+{
+    rt_buf text = make_text(tricky);
+    rt_buf d1 = {0}, dt = {0};
+    size_t n1 = 0, nt = 0;
+    mork_perr err;
+    assert_int_equal(load((char *)text.v, text.n, 1, &d1, &n1, &err), RT_OK);
+    assert_true(n1 > 10000);
+    for (int t = 2; t <= 4; t++) {
+        assert_int_equal(load((char *)text.v, text.n, t, &dt, &nt, &err), RT_OK);
+        assert_int_equal(nt, n1);
+        assert_int_equal(dt.n, d1.n);
+        assert_memory_equal(dt.v, d1.v, d1.n);
+    }
+    rt_vec_free(&text);
+    rt_vec_free(&d1);
+    rt_vec_free(&dt);
+}
+
+static void plain_text(void **state)
+{
+    (void)state;
+    same_for_any_threads(0);
+}
+
+static void cuts_inside_expressions(void **state)
+{
+    (void)state;
+    same_for_any_threads(1);
+}
+
+static void first_error_wins(void **state)
+{
+    (void)state;
+    rt_buf text = make_text(0);
+    /* two errors, in what will be different parts: the first must win */
+    size_t a = text.n / 3, b = text.n * 5 / 6;
+    while (text.v[a] != '\n')
+        a++;
+    while (text.v[b] != '\n')
+        b++;
+    text.v[a + 1] = ')';
+    text.v[b + 1] = '"';
+    size_t line = 1;
+    for (size_t i = 0; i <= a; i++)
+        line += text.v[i] == '\n';
+    rt_buf d = {0};
+    for (int t = 1; t <= 4; t++) {
+        mork_perr err = {0};
+        size_t n;
+        assert_int_equal(load((char *)text.v, text.n, t, &d, &n, &err), RT_ESYNTAX);
+        assert_int_equal(err.line, line);
+        assert_int_equal(err.col, 1);
+        assert_int_equal(err.offset, a + 1);
+        /* nothing from the failed text was added */
+        rt_buf_putc(&d, 0);
+        assert_string_equal((char *)d.v, "(pre 1)\n(edge 5 5)\n");
+    }
+    rt_vec_free(&d);
+    rt_vec_free(&text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(plain_text),
+        cmocka_unit_test(cuts_inside_expressions),
+        cmocka_unit_test(first_error_wins),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
