@@ -44,8 +44,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mork_space *s;
     if (mork_space_new(&s))
         abort();
-    static const char base[] = "(edge 1 2) (edge $x $x) (f (g $y) $y) (h \"s t\") $z ()\n"
-                               "(long xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)";
+    static const char base[] =
+        "(edge 1 2) (edge $x $x) (f (g $y) $y) (h \"s t\") $z ()\n"
+        "(long xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)";
     if (mork_space_add_text(s, base, sizeof base - 1, NULL, NULL, NULL))
         abort();
     int added, found, removed;

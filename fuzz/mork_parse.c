@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         e.n = 0;
         int rc = mork_parse_next(p, text, size, &pos, &e, &found, &err);
         if (rc) {
-            if (rc == RT_ESYNTAX && (err.offset > size || err.line == 0 || err.col == 0 || !err.msg))
+            if (rc == RT_ESYNTAX &&
+                (err.offset > size || err.line == 0 || err.col == 0 || !err.msg))
                 abort();
             break;
         }

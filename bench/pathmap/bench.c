@@ -7,6 +7,7 @@
  * timed measure is run R times and the median is printed.
  *   insert_random16         ns/key  N random 16-byte keys into an empty trie
  *   get_random16            ns/key  look each of them up again (other order)
+ *   get_batch_random16      ns/key  the same lookups through pm_get_batch
  *   insert_prefixed         ns/key  keys "cat<NNN>:<8 random bytes>"
  *   bytes_per_key_prefixed  B/key   heap bytes in use (malloc's count,
  *                                   overhead included) for those keys
@@ -14,10 +15,21 @@
  *   count_prefix_prefixed   ns/op   pm_count_prefix("cat<NNN>")
  *   join_1m                 ms      union of two tries of 1M random keys
  *                                   (min(N, 1M) when N is smaller)
+ *   insert_batch_random16   ns/key  pm_build of the random keys without a pool
+ *                                   (inserts in groups, paths prefetched)
  *   build_seq / build_par   ms      pm_build of the random keys, no pool /
  *                                   a pool of T threads
  *   parallel_build_speedup_2t x     build_seq / build_par (T = 2 unless
- *                                   --threads says otherwise)
+ *                                   --threads says otherwise), wall clock
+ *   build_seq_cpu / build_par_cpu ms  CPU time of the two builds (all
+ *                                   threads): their ratio is the parallel
+ *                                   overhead, whatever the machine's load
+ *   build_sorted_random16   ns/key  pm_build of the same keys sorted
+ *                                   (bottom-up build; sort not timed)
+ *
+ * Single-threaded measures use process CPU time unless --wall is given:
+ * on a machine shared with other work the wall clock mostly measures the
+ * neighbours. The build timings are always wall clock.
  */
 #include "kindred/pathmap.h"
 
@@ -57,9 +69,8 @@ static size_t heap_in_use(void)
 #endif
 }
 
-/* CPU time of the whole process: on a machine shared with other work the
- * wall clock mostly measures the neighbours, so single-threaded measures
- * use this (the pool does not exist yet while they run). */
+/* CPU time of the whole process (the pool does not exist yet while the
+ * single-threaded measures run, so this is their thread's time). */
 static uint64_t cpu_ns(void)
 {
     struct timespec ts;
@@ -71,6 +82,11 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
+}
+
+static int cmp_kv16(const void *a, const void *b)
+{
+    return memcmp(((const pm_kv *)a)->key, ((const pm_kv *)b)->key, 16);
 }
 
 static double median(double *v, int n)
@@ -174,6 +190,29 @@ int main(int argc, char **argv)
             die("get: keys missing", RT_EINVAL);
     }
     printf("get_random16 %.1f ns/key\n", median(m, R));
+    fflush(stdout);
+    {
+        pm_kv *q = malloc(n * sizeof *q);
+        uint8_t *found = malloc(n);
+        if (!q || !found)
+            die("keys", RT_ENOMEM);
+        for (size_t i = 0; i < n; i++) {
+            q[i].key = gk + i * 16;
+            q[i].len = 16;
+            q[i].val = 0;
+        }
+        for (int r = 0; r < R; r++) {
+            uint64_t t0 = NOW();
+            pm_get_batch(t, q, n, found, NULL);
+            m[r] = (double)(NOW() - t0) / (double)n;
+            for (size_t i = 0; i < n; i++)
+                if (!found[i])
+                    die("get_batch: keys missing", RT_EINVAL);
+        }
+        printf("get_batch_random16 %.1f ns/key\n", median(m, R));
+        free(q);
+        free(found);
+    }
     free(gk);
     fflush(stdout);
 
@@ -274,30 +313,54 @@ int main(int argc, char **argv)
     double *ratio = calloc((size_t)R, sizeof *ratio);
     double *cpu_seq = calloc((size_t)R, sizeof *cpu_seq);
     double *cpu_par = calloc((size_t)R, sizeof *cpu_par);
+    uint64_t nuniq = 0;
     for (int r = 0; r < R; r++) {
         pm_trie *a, *b;
+        /* Parallel first: the sequential build then cannot profit from
+         * warm caches or freed heap pages left by the parallel one. */
         uint64_t t0 = rt_now_ns(), c0 = cpu_ns();
-        if ((rc = pm_build(&a, items, n, NULL)) != 0)
-            die("build", rc);
-        uint64_t t1 = rt_now_ns(), c1 = cpu_ns();
         if ((rc = pm_build(&b, items, n, pool)) != 0)
             die("build", rc);
+        uint64_t t1 = rt_now_ns(), c1 = cpu_ns();
+        if ((rc = pm_build(&a, items, n, NULL)) != 0)
+            die("build", rc);
         uint64_t t2 = rt_now_ns(), c2 = cpu_ns();
-        cpu_seq[r] = (double)(c1 - c0) / 1e6;
-        cpu_par[r] = (double)(c2 - c1) / 1e6;
-        m[r] = (double)(t1 - t0) / 1e6;
-        m2[r] = (double)(t2 - t1) / 1e6;
+        cpu_par[r] = (double)(c1 - c0) / 1e6;
+        cpu_seq[r] = (double)(c2 - c1) / 1e6;
+        m2[r] = (double)(t1 - t0) / 1e6;
+        m[r] = (double)(t2 - t1) / 1e6;
         ratio[r] = m[r] / m2[r];
         if (!pm_equal(a, b))
             die("parallel build differs", RT_EINVAL);
+        nuniq = pm_count(a);
         pm_free(a);
         pm_free(b);
     }
+    printf("insert_batch_random16 %.1f ns/key\n",
+           (use_wall ? median(m, R) : median(cpu_seq, R)) * 1e6 / (double)n);
     printf("build_seq %.1f ms\n", median(m, R));
     printf("build_par %.1f ms\n", median(m2, R));
     printf("parallel_build_speedup_%dt %.2f x\n", o.threads, median(ratio, R));
     printf("build_seq_cpu %.1f ms\n", median(cpu_seq, R));
     printf("build_par_cpu %.1f ms\n", median(cpu_par, R));
+
+    /* The same keys sorted first, as the atom space hands them over:
+     * pm_build then builds bottom-up. Sorting is not timed. */
+    qsort(items, n, sizeof *items, cmp_kv16);
+    for (int r = 0; r < R; r++) {
+        pm_trie *a;
+        uint64_t t0 = NOW();
+        if ((rc = pm_build(&a, items, n, NULL)) != 0)
+            die("build", rc);
+        m[r] = (double)(NOW() - t0) / (double)n;
+        if (pm_count(a) != nuniq)
+            die("sorted build count", RT_EINVAL);
+        for (size_t i = 0; i < n; i += 997)
+            if (!pm_contains(a, items[i].key, 16))
+                die("sorted build: key missing", RT_EINVAL);
+        pm_free(a);
+    }
+    printf("build_sorted_random16 %.1f ns/key\n", median(m, R));
     free(cpu_seq);
     free(cpu_par);
     rt_pool_destroy(pool);

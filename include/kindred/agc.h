@@ -1,6 +1,7 @@
 /*
  * kindred agc: reading AGC (Assembled Genomes Compressor) archives, format
- * 3.x as written by the reference tool 3.x.
+ * 3.x as written by the reference tool 3.x, and the older formats 1.x and
+ * 2.x (AGC 1.x and 2.x).
  *
  * Conventions (as everywhere in kindred): functions return 0 or a negative
  * rt_status (kindred/rt.h); results leave through out-parameters; strings
@@ -12,9 +13,10 @@
  *
  * Thread safety: one agc_reader is used by one thread at a time. For more
  * threads, give each its own agc_reader_clone(): clones share the memory
- * map and the collection metadata (loaded lazily under an internal lock) and
- * own only their segment cache, so a clone costs a few hundred bytes until
- * it decodes something. Any clone may be closed first; the shared state is
+ * map, the collection metadata (loaded lazily under an internal lock) and
+ * the cache of decoded parts (each part is decompressed once for all of
+ * them); a clone owns only its decoder state, a few hundred bytes until it
+ * decodes something. Any clone may be closed first; the shared state is
  * freed with the last one.
  *
  * Errors: RT_EIO (cannot open/map), RT_EFORMAT (corrupt or truncated
@@ -52,7 +54,8 @@ int agc_reader_open(agc_reader **out, const char *path);
 int agc_reader_open_mem(agc_reader **out, const uint8_t *data, size_t len);
 /* A new reader sharing r's read-only state; see thread safety above. */
 int agc_reader_clone(agc_reader **out, agc_reader *r);
-/* Set the byte budget of this reader's segment cache (default 64 MiB). */
+/* Byte budget of the decoded-part cache shared by this reader and its
+ * clones (default 256 MiB). Thread-safe. */
 void agc_reader_set_cache(agc_reader *r, size_t bytes);
 void agc_reader_close(agc_reader *r);   /* NULL ok */
 
@@ -61,9 +64,17 @@ void agc_reader_get_info(const agc_reader *r, agc_reader_info *out);
 int agc_reader_file_info(const agc_reader *r,
                          int (*fn)(void *ctx, const char *key, const char *val), void *ctx);
 
+/* Command lines stored in the archive (formats 1.x and 2.x; 3.x stores
+ * none): fn receives each command and its date string (possibly empty),
+ * borrowed, in stored order; stops early when fn returns non-zero. */
+void agc_reader_cmd_lines(const agc_reader *r,
+                          int (*fn)(void *ctx, const char *cmd, const char *date), void *ctx);
+
 /* Samples in archive order; sample 0 is the reference. */
 uint32_t agc_reader_n_samples(const agc_reader *r);
 const char *agc_reader_sample_name(const agc_reader *r, uint32_t sample);
+/* Name of the reference sample (sample 0); NULL for an empty archive. */
+const char *agc_reader_ref_sample(const agc_reader *r);
 /* The i-th sample index in byte-wise sorted name order. */
 uint32_t agc_reader_sample_sorted(const agc_reader *r, uint32_t i);
 /* *found = 0 when no sample has this exact name. */
@@ -82,7 +93,21 @@ int agc_reader_find_contig(agc_reader *r, uint32_t sample, const char *name, siz
  * (to - from bytes, no terminator). RT_ERANGE unless from <= to <= length. */
 int agc_reader_fetch(agc_reader *r, uint32_t sample, uint32_t ctg, uint64_t from, uint64_t to,
                      char *buf);
-/* Cache hits and misses of this reader (parts decoded / reused). */
+/* The same range formatted as FASTA sequence lines of `line` letters:
+ * *col is the column the first letter lands in (in/out, below line), and a
+ * '\n' follows every letter that fills a line, so consecutive ranges of a
+ * contig continue each other's lines; the caller ends a last partial line.
+ * line 0 writes the letters alone. buf holds (to - from) + (to - from) /
+ * line + 1 bytes; *n receives the bytes written. One pass from the decoded
+ * segments to the text, for writers of FASTA. */
+int agc_reader_fetch_lines(agc_reader *r, uint32_t sample, uint32_t ctg, uint64_t from,
+                           uint64_t to, uint64_t line, uint64_t *col, char *buf, size_t *n);
+/* The first boundary between the contig's stored segments after pos (the
+ * contig length when none). Splitting a long extraction at such cuts lets
+ * each part decode disjoint segments. */
+int agc_reader_next_cut(agc_reader *r, uint32_t sample, uint32_t ctg, uint64_t pos,
+                        uint64_t *cut);
+/* Cache hits and misses of this reader (parts reused / decoded). */
 void agc_reader_cache_stats(const agc_reader *r, uint64_t *hits, uint64_t *misses);
 
 /* ------------------------------------------------------------------------ */

@@ -85,6 +85,12 @@ typedef struct metta_stats {
 int metta_run(metta *mt, const char *text, size_t len, metta_result_fn fn, void *ctx,
               metta_stats *st, metta_error *err);
 
+/*
+ * Directory where import! and include look for `NAME.metta` (the CLI sets
+ * it to the directory of the program file). Copied. Default: ".".
+ */
+int metta_set_base_dir(metta *mt, const char *dir);
+
 /* Number of atoms in &self. */
 size_t metta_space_size(const metta *mt);
 

@@ -171,7 +171,8 @@ void mork_space_free(mork_space *s); /* NULL ok */
 int mork_space_clone(const mork_space *s, mork_space **out);
 
 /* Add/remove/test one encoded expression (validated first: RT_EFORMAT if
- * malformed or followed by extra bytes). The flag (*added, *removed or *found) may be NULL. */
+ * malformed or followed by extra bytes). The flag out-parameter (*added,
+ * *removed or *found) may be NULL. RT_ENOMEM leaves s unchanged. */
 int mork_space_add(mork_space *s, const uint8_t *e, size_t n, int *added);
 int mork_space_remove(mork_space *s, const uint8_t *e, size_t n, int *removed);
 int mork_space_contains(const mork_space *s, const uint8_t *e, size_t n, int *found);
@@ -194,14 +195,37 @@ int mork_space_foreach(const mork_space *s, mork_expr_fn fn, void *ctx);
 /*
  * Parse all of text and add every expression. With a pool of more than one
  * thread the text is cut at top-level expression boundaries, every worker
- * parses its part into its own trie, and the tries are joined: the result
- * is identical to a sequential load. *nexprs (may be NULL) = expressions
- * parsed, duplicates included. On a syntax error returns RT_ESYNTAX with
- * err filled for the first error in text order (offset within text) and
- * leaves s unchanged. pool is borrowed and may be NULL (sequential).
+ * parses its part, the keys are split into disjoint ranges and every worker
+ * builds the trie of one range; the tries are then joined. The result is
+ * identical to a sequential load, whatever the thread count. *nexprs (may
+ * be NULL) = expressions parsed, duplicates included. On a syntax error
+ * returns RT_ESYNTAX (RT_ELIMIT beyond the encoding's limits) with err
+ * filled for the first error in text order (offset within text); on any
+ * error s is unchanged. pool is borrowed, may be NULL (sequential), and
+ * this must be called from the pool's owner thread.
  */
 int mork_space_add_text(mork_space *s, const char *text, size_t len, rt_pool *pool,
                         size_t *nexprs, mork_perr *err);
+
+/*
+ * Where a bulk load spent its time, for benchmarks on a shared machine:
+ * per phase, the wall time, the sum of the jobs' thread CPU time and the
+ * largest single job's thread CPU time. Sum over phases of cpu_max (plus
+ * serial_ns) is what the load would take with a free core per thread.
+ * Every field accumulates, so one struct can sum several loads.
+ */
+enum { MORK_PHASE_PARSE = 0, MORK_PHASE_SORT = 1, MORK_PHASE_BUILD = 2, MORK_PHASES = 3 };
+typedef struct mork_load_stats {
+    uint64_t wall_ns[MORK_PHASES];
+    uint64_t cpu_sum_ns[MORK_PHASES];
+    uint64_t cpu_max_ns[MORK_PHASES];
+    uint64_t serial_ns; /* the owner's work between phases (joins included) */
+    uint32_t parts, ranges;
+} mork_load_stats;
+
+/* mork_space_add_text, also filling *stats (may be NULL). */
+int mork_space_add_text_stats(mork_space *s, const char *text, size_t len, rt_pool *pool,
+                              size_t *nexprs, mork_perr *err, mork_load_stats *stats);
 
 /* mork_space_add_text on a memory-mapped file. RT_EIO if it cannot be
  * opened (errno kept). */
@@ -245,6 +269,8 @@ typedef struct mork_query_stats {
 /* mork_query, also accumulating into *stats (may be NULL). */
 int mork_query_stats_run(const mork_space *s, const uint8_t *pat, size_t n, mork_solution_fn fn,
                          void *ctx, mork_query_stats *stats);
+
+/* Solution accessors: call them only inside the callback, on its thread. */
 
 /* Number of conjuncts (1 for a plain pattern). */
 size_t mork_solution_nconj(const mork_solution *sol);

@@ -39,7 +39,8 @@
  * ------------------------------------------------------------------------
  * Functions returning int return 0 or a negative rt_status; queries that can
  * only answer yes/no return 1/0. On any error (RT_ENOMEM in particular) the
- * trie is left exactly as it was before the call.
+ * trie holds exactly the keys and values it held before the call (a write
+ * may already have swapped some shared nodes for private copies of them).
  *
  * ------------------------------------------------------------------------
  * Node layout (see docs/pathmap.md for the algorithms)
@@ -99,6 +100,7 @@ extern "C" {
 #endif
 
 typedef struct pm_node pm_node;   /* opaque; layout above */
+typedef struct pm_kv pm_kv;       /* a key and a value, see pm_build */
 typedef struct pm_trie pm_trie;   /* opaque handle */
 
 /* ------------------------------------------------------------------------ */
@@ -132,6 +134,13 @@ int pm_remove(pm_trie *t, const void *key, size_t n, int *removed, uint64_t *old
 /* 1 and *val (may be NULL) set when `key` is present, else 0. */
 int pm_get(const pm_trie *t, const void *key, size_t n, uint64_t *val);
 int pm_contains(const pm_trie *t, const void *key, size_t n);
+/* Look up n keys at once: found[i] = 1 and vals[i] (vals may be NULL) set
+ * when q[i].key is present, found[i] = 0 otherwise (q[i].val is ignored).
+ * Same answers as n calls of pm_get; several lookups are kept in flight
+ * and their next nodes prefetched, so independent lookups overlap their
+ * cache misses instead of paying them one after another. */
+void pm_get_batch(const pm_trie *t, const pm_kv *q, size_t n, uint8_t *found,
+                  uint64_t *vals);
 /* Number of keys, O(1). */
 uint64_t pm_count(const pm_trie *t);
 /* 1 when the trie has no key. */
@@ -311,11 +320,11 @@ void pm_wcur_abort(pm_wcur *w);
 /* Bulk build                                                                */
 /* ------------------------------------------------------------------------ */
 
-typedef struct pm_kv {
+struct pm_kv {
     const uint8_t *key;   /* borrowed */
     size_t len;
     uint64_t val;
-} pm_kv;
+};
 
 /*
  * Build a trie from n items. When a key repeats, the later item's value

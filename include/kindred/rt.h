@@ -118,8 +118,8 @@ void rt_vlog(const rt_logger *lg, int level, const char *fmt, va_list ap) RT_PRI
 /* ------------------------------------------------------------------------ */
 /*
  * Bump allocator for per-job scratch. Memory comes in blocks; reset keeps the
- * first block for reuse and frees the rest, so a worker that resets after each
- * job reaches a steady state with no malloc traffic.
+ * largest block for reuse and frees the rest, so a worker that resets after
+ * each job reaches a steady state with no malloc traffic.
  *
  *   block list:  [hdr|used.......|free   ] -> [hdr|used..........] -> NULL
  *                 ^ cur (allocation happens here, older blocks behind it)
@@ -306,7 +306,8 @@ void rt_pool_destroy(rt_pool *p);
  *
  * At most `max_inflight` jobs are submitted but not consumed; submit blocks
  * (consuming finished jobs in order while it waits) when that many are out.
- * The first non-zero return of work or consume becomes the pipeline's status:
+ * The first non-zero return of work or consume, in submission order (so the
+ * same at every thread count), becomes the pipeline's status:
  * jobs not yet started are skipped (their work is not run; consume is still
  * called with status RT_ECANCELED so the owner can free them) and submit and
  * finish return it.
@@ -394,6 +395,12 @@ int rt_out_open_fd(rt_out **out, int fd, int own_fd, int gzip_level, const rt_lo
  * failure, e.g. disk full). Standard output ("-"/NULL) is never closed. With
  * gzip, rt_out_flush also ends the current member; closing a gzip writer that
  * received no bytes writes one empty member, so the file is valid gzip. */
+/* Compress gzip members on `pool` (borrowed; must outlive the writer) while
+ * the caller keeps writing; members are written in order by the thread that
+ * calls the rt_out functions, and the bytes are identical to the serial
+ * writer's. Call before the first write; RT_EINVAL after it. A no-op for plain
+ * output or a one-thread pool. Uses about 2 MiB per pool thread. */
+int rt_out_set_pool(rt_out *w, rt_pool *pool);
 int rt_out_write(rt_out *w, const void *p, size_t n);
 int rt_out_putc(rt_out *w, int c);
 int rt_out_puts(rt_out *w, const char *s);

@@ -4,6 +4,10 @@
 
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "kindred/rt.h"
 
 size_t agc_avar_put(uint8_t *dst, uint64_t x)
@@ -261,6 +265,18 @@ int agc_tuples_count(const uint8_t *t, size_t tlen, size_t *n)
     return tuple_marker(t, tlen, &nb, &base, &rem, n);
 }
 
+/* The four base-4 digits of every byte, most significant first: one load
+ * and one store per packed byte instead of four shifts and stores. */
+#define Q1(v) {(v) >> 6, ((v) >> 4) & 3, ((v) >> 2) & 3, (v) & 3}
+#define Q4(v) Q1(v), Q1((v) + 1), Q1((v) + 2), Q1((v) + 3)
+#define Q16(v) Q4(v), Q4((v) + 4), Q4((v) + 8), Q4((v) + 12)
+#define Q64(v) Q16(v), Q16((v) + 16), Q16((v) + 32), Q16((v) + 48)
+static const uint8_t quads[256][4] = {Q64(0), Q64(64), Q64(128), Q64(192)};
+#undef Q1
+#undef Q4
+#undef Q16
+#undef Q64
+
 int agc_tuples_unpack(const uint8_t *t, size_t tlen, uint8_t *dst, size_t cap, size_t *out_len)
 {
     unsigned nb, base, rem;
@@ -276,20 +292,26 @@ int agc_tuples_unpack(const uint8_t *t, size_t tlen, uint8_t *dst, size_t cap, s
         *out_len = n;
         return RT_OK;
     }
-    unsigned limit = base * base;
-    if (nb >= 3)
-        limit *= base;
-    if (nb == 4)
-        limit *= base;
     size_t q = tlen - 2;
     uint8_t *d = dst;
-    for (size_t i = 0; i < q; i++, d += nb) {
-        unsigned v = t[i];
-        if (v >= limit)
-            return RT_EFORMAT;
-        for (unsigned j = nb; j-- > 0;) {
-            d[j] = (uint8_t)(v % base);
-            v /= base;
+    /* One loop per shape so the divisions become shifts or constant
+     * multiplications. */
+    if (nb == 4) {
+        for (size_t i = 0; i < q; i++, d += 4)
+            memcpy(d, quads[t[i]], 4);
+    } else if (nb == 2) {
+        for (size_t i = 0; i < q; i++, d += 2) {
+            d[0] = (uint8_t)(t[i] >> 4);
+            d[1] = (uint8_t)(t[i] & 15);
+        }
+    } else {
+        for (size_t i = 0; i < q; i++, d += 3) {
+            unsigned v = t[i];
+            if (v >= 216)
+                return RT_EFORMAT;
+            d[0] = (uint8_t)(v / 36);
+            d[1] = (uint8_t)(v / 6 % 6);
+            d[2] = (uint8_t)(v % 6);
         }
     }
     unsigned v = t[q];
@@ -315,6 +337,122 @@ void agc_revcomp(uint8_t *s, size_t n)
     }
     if (j == i + 1 && s[i] < 4)
         s[i] = (uint8_t)(3 - s[i]);
+}
+
+void agc_codes_to_letters(uint8_t *s, size_t n)
+{
+    /* For c in 0..3: 'A' + 2c + 2[c >= 2] + 11[c == 3] gives A C G T, and
+     * no byte of the sum carries into the next. */
+    const uint64_t ones = 0x0101010101010101ULL;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (x & (0xFC * ones)) {
+            for (size_t j = i; j < i + 8; j++)
+                s[j] = (uint8_t)agc_code2char[s[j]];
+            continue;
+        }
+        uint64_t ge2 = (x >> 1) & ones, eq3 = x & (x >> 1) & ones;
+        x = 0x41 * ones + 2 * x + 2 * ge2 + 11 * eq3;
+        memcpy(s + i, &x, 8);
+    }
+    for (; i < n; i++)
+        s[i] = (uint8_t)agc_code2char[s[i]];
+}
+
+/* Letters of eight codes when all are below 4 (see agc_codes_to_letters);
+ * 0 otherwise (no letter is a zero byte). */
+static uint64_t letters_word(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ULL;
+    if (x & (0xFC * ones))
+        return 0;
+    uint64_t ge2 = (x >> 1) & ones, eq3 = x & (x >> 1) & ones;
+    return 0x41 * ones + 2 * x + 2 * ge2 + 11 * eq3;
+}
+
+static uint64_t rc_word(uint64_t x);
+
+void agc_codes_to_letters_copy(uint8_t *dst, const uint8_t *src, size_t n, int rc)
+{
+    size_t i = 0;
+    if (!rc) {
+#ifdef __SSE2__
+        /* Sixteen at a time with the same formula as letters_word. */
+        const __m128i three = _mm_set1_epi8(3), one = _mm_set1_epi8(1);
+        const __m128i two = _mm_set1_epi8(2), eleven = _mm_set1_epi8(11);
+        const __m128i base = _mm_set1_epi8(0x41);
+        for (; i + 16 <= n; i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
+            if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(x, three), three)) != 0xFFFF) {
+                for (size_t j = i; j < i + 16; j++)
+                    dst[j] = (uint8_t)agc_code2char[src[j]];
+                continue;
+            }
+            __m128i ge2 = _mm_and_si128(_mm_cmpgt_epi8(x, one), two);
+            __m128i eq3 = _mm_and_si128(_mm_cmpeq_epi8(x, three), eleven);
+            __m128i y = _mm_add_epi8(_mm_add_epi8(base, _mm_add_epi8(x, x)),
+                                     _mm_add_epi8(ge2, eq3));
+            _mm_storeu_si128((__m128i *)(void *)(dst + i), y);
+        }
+#endif
+        for (; i + 8 <= n; i += 8) {
+            uint64_t x;
+            memcpy(&x, src + i, 8);
+            uint64_t y = letters_word(x);
+            if (y) {
+                memcpy(dst + i, &y, 8);
+            } else {
+                for (size_t j = i; j < i + 8; j++)
+                    dst[j] = (uint8_t)agc_code2char[src[j]];
+            }
+        }
+        for (; i < n; i++)
+            dst[i] = (uint8_t)agc_code2char[src[i]];
+        return;
+    }
+#ifdef __SSE2__
+    {
+        const __m128i three = _mm_set1_epi8(3), one = _mm_set1_epi8(1);
+        const __m128i two = _mm_set1_epi8(2), eleven = _mm_set1_epi8(11);
+        const __m128i base = _mm_set1_epi8(0x41);
+        for (; i + 16 <= n; i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(src + n - i - 16));
+            if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(x, three), three)) != 0xFFFF)
+                break;
+            /* reverse the 16 bytes: 32-bit words, 16-bit halves, bytes */
+            x = _mm_shuffle_epi32(x, _MM_SHUFFLE(0, 1, 2, 3));
+            x = _mm_shufflehi_epi16(_mm_shufflelo_epi16(x, _MM_SHUFFLE(2, 3, 0, 1)),
+                                    _MM_SHUFFLE(2, 3, 0, 1));
+            x = _mm_or_si128(_mm_slli_epi16(x, 8), _mm_srli_epi16(x, 8));
+            x = _mm_xor_si128(x, three);   /* all below 4: complement is c ^ 3 */
+            __m128i ge2 = _mm_and_si128(_mm_cmpgt_epi8(x, one), two);
+            __m128i eq3 = _mm_and_si128(_mm_cmpeq_epi8(x, three), eleven);
+            __m128i y = _mm_add_epi8(_mm_add_epi8(base, _mm_add_epi8(x, x)),
+                                     _mm_add_epi8(ge2, eq3));
+            _mm_storeu_si128((__m128i *)(void *)(dst + i), y);
+        }
+    }
+#endif
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, src + n - i - 8, 8);
+        x = rc_word(x);
+        uint64_t y = letters_word(x);
+        if (!y) {
+            uint8_t b[8];
+            memcpy(b, &x, 8);
+            for (int j = 0; j < 8; j++)
+                b[j] = (uint8_t)agc_code2char[b[j]];
+            memcpy(&y, b, 8);
+        }
+        memcpy(dst + i, &y, 8);
+    }
+    for (; i < n; i++) {
+        uint8_t c = src[n - 1 - i];
+        dst[i] = (uint8_t)agc_code2char[c < 4 ? 3 - c : c];
+    }
 }
 
 /* Eight codes at a time: byte-reverse a word, then xor 3 into the bytes

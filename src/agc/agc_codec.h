@@ -85,6 +85,14 @@ int agc_tuples_unpack(const uint8_t *t, size_t tlen, uint8_t *dst, size_t cap, s
 extern const char agc_code2char[256];
 extern const uint8_t agc_char2code[256];
 
+/* Codes to letters in place (agc_code2char), eight at a time when they are
+ * all below 4, as most are. */
+void agc_codes_to_letters(uint8_t *s, size_t n);
+
+/* The same from src into dst (no overlap); with rc, the letters of the
+ * reverse complement of src. */
+void agc_codes_to_letters_copy(uint8_t *dst, const uint8_t *src, size_t n, int rc);
+
 /* Reverse complement in place: reverse, and map codes c < 4 to 3 - c; other
  * codes move but are not complemented (self-inverse). */
 void agc_revcomp(uint8_t *s, size_t n);

@@ -1,32 +1,13 @@
-/* agc_coll: decoding of the v3 collection streams (layout in agc_coll.h). */
+/* agc_coll: decoding of the v3 collection streams (layout in agc_coll.h);
+ * formats 1 and 2 are in agc_coll_v12.c. */
 #include "agc/agc_coll.h"
+#include "agc/agc_coll_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "agc/agc_codec.h"
 #include "kindred/rt.h"
-
-typedef struct coll_batch {
-    agc_sample *samples;
-    agc_ctg *ctgs;
-    agc_seg *segs;
-    char *names;
-} coll_batch;
-
-struct agc_coll {
-    const agc_archive *ar;
-    agc_params prm;
-    uint32_t max_groups;
-    uint32_t nsamples;
-    char **snames;           /* point into sblob */
-    char *sblob;
-    uint32_t *sorted;
-    coll_batch **batches;    /* lazily filled, nbatches entries */
-    uint32_t nbatches;
-    long s_contigs, s_details;
-    ZSTD_DCtx *dctx;
-};
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -35,25 +16,42 @@ static int cmp_str(const void *a, const void *b)
     return c ? c : (x > y) - (x < y);
 }
 
-int agc_coll_open(agc_coll **out, const agc_archive *ar, const agc_params *p, uint32_t max_groups)
+int agc_coll_sort_names(agc_coll *c)
 {
-    *out = NULL;
-    if (p->version < 3000)
-        return RT_EUNSUPPORTED;
-    agc_coll *c = rt_calloc(1, sizeof *c);
-    if (!c)
+    uint32_t n = c->nsamples;
+    char **tmp = rt_calloc(n ? n : 1, sizeof *tmp);
+    c->sorted = rt_calloc(n ? n : 1, sizeof *c->sorted);
+    if (!tmp || !c->sorted) {
+        rt_free(tmp);
         return RT_ENOMEM;
-    c->ar = ar;
-    c->prm = *p;
-    c->max_groups = max_groups;
-    c->dctx = ZSTD_createDCtx();
-    int st = RT_ENOMEM;
+    }
+    /* Names lie in index order inside their blob, so a pointer gives back
+     * its index; sorting pointers with a tie-break on address is stable. */
+    for (uint32_t i = 0; i < n; i++)
+        tmp[i] = c->snames[i];
+    qsort(tmp, n, sizeof *tmp, cmp_str);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t lo = 0, hi = n;
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (c->snames[mid] < tmp[i])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        c->sorted[i] = lo;
+    }
+    rt_free(tmp);
+    return RT_OK;
+}
+
+/* collection-samples: the v3 sample list. */
+static int open_v3(agc_coll *c)
+{
+    const agc_archive *ar = c->ar;
     uint8_t *raw = NULL;
     size_t cap = 0, len = 0;
-    char **tmp = NULL;
-    if (!c->dctx)
-        goto fail;
-    st = RT_EFORMAT;
+    int st = RT_EFORMAT;
     long s = agc_ar_find(ar, "collection-samples");
     c->s_contigs = agc_ar_find(ar, "collection-contigs");
     c->s_details = agc_ar_find(ar, "collection-details");
@@ -70,9 +68,7 @@ int agc_coll_open(agc_coll **out, const agc_archive *ar, const agc_params *p, ui
     st = RT_ENOMEM;
     c->sblob = rt_malloc(len - pos + 1);
     c->snames = rt_calloc(n ? n : 1, sizeof *c->snames);
-    c->sorted = rt_calloc(n ? n : 1, sizeof *c->sorted);
-    tmp = rt_calloc(n ? n : 1, sizeof *tmp);
-    if (!c->sblob || !c->snames || !c->sorted || !tmp)
+    if (!c->sblob || !c->snames)
         goto fail;
     memcpy(c->sblob, raw + pos, len - pos);
     c->sblob[len - pos] = '\0';
@@ -88,39 +84,48 @@ int agc_coll_open(agc_coll **out, const agc_archive *ar, const agc_params *p, ui
             goto fail;
     }
     c->nsamples = n;
-    c->nbatches = n ? (uint32_t)((n - 1) / p->pack + 1) : 0;
-    st = RT_ENOMEM;
-    c->batches = rt_calloc(c->nbatches ? c->nbatches : 1, sizeof *c->batches);
-    if (!c->batches)
-        goto fail;
-    /* Names lie in index order inside sblob, so a pointer gives back its
-     * index; sorting pointers with a tie-break on address is stable. */
-    for (uint32_t i = 0; i < n; i++)
-        tmp[i] = c->snames[i];
-    qsort(tmp, n, sizeof *tmp, cmp_str);
-    for (uint32_t i = 0; i < n; i++) {
-        uint32_t lo = 0, hi = n;
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (c->snames[mid] < tmp[i])
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        c->sorted[i] = lo;
-    }
-    rt_free(tmp);
+    c->bsize = c->prm.pack;
+    st = RT_OK;
+fail:
     rt_free(raw);
+    return st;
+}
+
+int agc_coll_open(agc_coll **out, const agc_archive *ar, const agc_params *p, uint32_t max_groups)
+{
+    *out = NULL;
+    agc_coll *c = rt_calloc(1, sizeof *c);
+    if (!c)
+        return RT_ENOMEM;
+    c->ar = ar;
+    c->prm = *p;
+    c->max_groups = max_groups;
+    c->dctx = ZSTD_createDCtx();
+    int st = RT_ENOMEM;
+    if (!c->dctx)
+        goto fail;
+    st = p->version < 3000 ? agc_coll_v12_open(c) : open_v3(c);
+    if (st)
+        goto fail;
+    uint32_t n = c->nsamples;
+    st = RT_ENOMEM;
+    if (!c->batches) {
+        c->nbatches = n ? (uint32_t)((n - 1) / c->bsize + 1) : 0;
+        c->batches = rt_calloc(c->nbatches ? c->nbatches : 1, sizeof *c->batches);
+        if (!c->batches)
+            goto fail;
+    }
+    st = agc_coll_sort_names(c);
+    if (st)
+        goto fail;
     *out = c;
     return RT_OK;
 fail:
-    rt_free(tmp);
-    rt_free(raw);
     agc_coll_free(c);
     return st;
 }
 
-static void batch_free(coll_batch *b)
+void agc_coll_batch_free(coll_batch *b)
 {
     if (!b)
         return;
@@ -137,13 +142,29 @@ void agc_coll_free(agc_coll *c)
         return;
     if (c->batches)
         for (uint32_t i = 0; i < c->nbatches; i++)
-            batch_free(c->batches[i]);
+            agc_coll_batch_free(c->batches[i]);
     rt_free(c->batches);
     rt_free(c->sorted);
     rt_free(c->snames);
     rt_free(c->sblob);
+    rt_free(c->blob);
+    rt_free(c->osamples);
+    rt_free(c->octgs);
+    rt_free(c->ctg_first);
+    rt_free(c->cmds);
     ZSTD_freeDCtx(c->dctx);
     rt_free(c);
+}
+
+uint32_t agc_coll_ncmd(const agc_coll *c)
+{
+    return c->ncmd;
+}
+
+void agc_coll_cmd(const agc_coll *c, uint32_t i, const char **cmd, const char **date)
+{
+    *cmd = c->cmds[2 * (size_t)i];
+    *date = c->cmds[2 * (size_t)i + 1];
 }
 
 uint32_t agc_coll_nsamples(const agc_coll *c)
@@ -236,7 +257,7 @@ int agc_coll_name_decode(const char *prev, size_t prev_len, const uint8_t *enc, 
 
 /* ---------------------------------------------------------------- batches */
 
-static size_t short_name_len(const char *s)
+size_t agc_coll_short_len(const char *s)
 {
     size_t i = 0;
     while (s[i] && s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
@@ -458,7 +479,7 @@ static int load_batch(agc_coll *c, uint32_t b)
     }
     for (size_t i = 0; i < total; i++) {
         bt->ctgs[i].name = bt->names + offs[i];
-        bt->ctgs[i].short_len = short_name_len(bt->ctgs[i].name);
+        bt->ctgs[i].short_len = agc_coll_short_len(bt->ctgs[i].name);
     }
     c->batches[b] = bt;
     bt = NULL;
@@ -469,7 +490,7 @@ fail:
         rt_free(cols[i].d);
     rt_free(nctg);
     rt_free(offs);
-    batch_free(bt);
+    agc_coll_batch_free(bt);
     return st;
 }
 
@@ -477,12 +498,21 @@ int agc_coll_sample(agc_coll *c, uint32_t i, agc_sample *out)
 {
     if (i >= c->nsamples)
         return RT_ERANGE;
-    uint32_t b = i / c->prm.pack;
+    uint32_t b = i / c->bsize;
+    if (c->prm.version < 3000) {
+        if (!c->batches[b]) {
+            int st = agc_coll_v12_batch(c, b);
+            if (st)
+                return st;
+        }
+        *out = c->osamples[i];
+        return RT_OK;
+    }
     if (!c->batches[b]) {
         int st = load_batch(c, b);
         if (st)
             return st;
     }
-    *out = c->batches[b]->samples[i - b * c->prm.pack];
+    *out = c->batches[b]->samples[i - b * c->bsize];
     return RT_OK;
 }

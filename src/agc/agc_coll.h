@@ -1,7 +1,8 @@
 /*
- * agc_coll: the collection metadata of a format 3.x archive, read side.
- * Sample names are read at open; each batch of `pack` consecutive samples
- * (their contig names and segment lists) is decoded on first use and kept.
+ * agc_coll: the collection metadata of an archive, read side. Sample names
+ * are read at open; each batch of `pack` consecutive samples (their contig
+ * names and segment lists) is decoded on first use and kept. Formats 1.x and
+ * 2.x (layouts in agc_coll_v12.c) are read through the same views.
  *
  *   collection-samples  cv(n) name\0 ...                       (one zstd part)
  *   collection-contigs  part b: cv(ns) per sample cv(nc) encname\0 ...
@@ -66,6 +67,11 @@ void agc_coll_find_sample(const agc_coll *c, const char *name, uint32_t *idx, in
 /* The sample with its contigs, loading its batch if needed (borrowed view,
  * valid until agc_coll_free). RT_EFORMAT on a corrupt batch. */
 int agc_coll_sample(agc_coll *c, uint32_t i, agc_sample *out);
+
+/* Command lines stored by format 1.x/2.x writers (none in 3.x): pair i as
+ * borrowed strings, valid until agc_coll_free; i < agc_coll_ncmd. */
+uint32_t agc_coll_ncmd(const agc_coll *c);
+void agc_coll_cmd(const agc_coll *c, uint32_t i, const char **cmd, const char **date);
 
 /* Decode a contig-name stream of one sample (exposed for tests): the names
  * are delta-coded against the previous name by space-separated components. */

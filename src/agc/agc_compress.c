@@ -14,11 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "agc/agc_codec.h"
 #include "agc/agc_compress_int.h"
 #include "agc/agc_fasta.h"
-
 
 void agc_create_opts_default(agc_create_opts *o)
 {
@@ -145,192 +146,6 @@ static int write_batches(cstate *s, size_t complete, int all)
     return RT_OK;
 }
 
-/* ------------------------------------------------------------ rounds */
-
-/* Phase A runs in two parallel steps with a cheap sequential step between:
- *   A1 chunks of every contig scanned for splitter hits (parallel)
- *   A2 hits -> segments per contig (sequential)
- *   A3 every segment classified (parallel, largest first)
- *   A4 part numbers assigned per contig (sequential)
- * so that even a round of one long contig keeps every worker busy. */
-#define CHUNK ((size_t)1 << 20)
-
-typedef struct {
-    cstate *s;
-    uint32_t from, to;
-} ajob;
-
-static void hits_job(void *arg, int worker)
-{
-    ajob *j = arg;
-    cstate *s = j->s;
-    cworker *w = &s->w[worker];
-    for (uint32_t i = j->from; i < j->to && !w->err; i++) {
-        cchunk *ch = &s->chunks.v[i];
-        const cctg *c = &s->round.v[ch->ctg];
-        w->err = agc_segment_hits(c->seq, c->len, ch->from, ch->to, s->o.k, &s->splitters,
-                                  &ch->hits);
-    }
-}
-
-static void seg_job(void *arg, int worker)
-{
-    ajob *j = arg;
-    cstate *s = j->s;
-    cworker *w = &s->w[worker];
-    for (uint32_t i = j->from; i < j->to && !w->err; i++)
-        w->err = cs_classify_seg(s, w, &s->segs.v[i]);
-}
-
-static int run_jobs(cstate *s, rt_job_fn fn, size_t n, size_t per_job)
-{
-    size_t nj = (n + per_job - 1) / per_job;
-    ajob *jobs = rt_calloc(nj ? nj : 1, sizeof *jobs);
-    int rc = RT_OK;
-    if (!jobs)
-        return RT_ENOMEM;
-    for (size_t i = 0; i < nj && !rc; i++) {
-        jobs[i].s = s;
-        jobs[i].from = (uint32_t)(i * per_job);
-        jobs[i].to = (uint32_t)((i + 1) * per_job < n ? (i + 1) * per_job : n);
-        rc = rt_pool_submit(s->pool, fn, &jobs[i]);
-    }
-    rt_pool_wait(s->pool);
-    rt_free(jobs);
-    for (int i = 0; i < s->nw && !rc; i++)
-        rc = s->w[i].err;
-    return rc;
-}
-
-static void free_round(cstate *s)
-{
-    for (size_t i = 0; i < s->round.n; i++) {
-        cctg *c = &s->round.v[i];
-        rt_free(c->name);
-        rt_free(c->seq);
-        rt_free(c->items);
-    }
-    rt_vec_clear(&s->round);
-    for (size_t i = 0; i < s->chunks.n; i++)
-        rt_vec_free(&s->chunks.v[i].hits);
-    rt_vec_clear(&s->chunks);
-    rt_vec_clear(&s->segs);
-    for (int i = 0; i < s->nw; i++)
-        rt_arena_reset(&s->w[i].arena);
-}
-
-static int segment_round(cstate *s)
-{
-    int rc = RT_OK;
-    for (size_t i = 0; i < s->round.n && !rc; i++) {
-        cctg *c = &s->round.v[i];
-        c->chunk0 = (uint32_t)s->chunks.n;
-        for (size_t f = 0; f < c->len && !rc; f += CHUNK) {
-            cchunk ch;
-            memset(&ch, 0, sizeof ch);
-            ch.ctg = (uint32_t)i;
-            ch.from = f;
-            ch.to = f + CHUNK < c->len ? f + CHUNK : c->len;
-            rc = rt_vec_push(&s->chunks, ch);
-        }
-        c->nchunks = (uint32_t)(s->chunks.n - c->chunk0);
-    }
-    if (!rc)
-        rc = run_jobs(s, hits_job, s->chunks.n, 1);
-    agc_hit_vec all = {0};
-    agc_segpos_vec pos = {0};
-    for (size_t i = 0; i < s->round.n && !rc; i++) {
-        cctg *c = &s->round.v[i];
-        rt_vec_clear(&all);
-        for (uint32_t q = 0; q < c->nchunks && !rc; q++) {
-            const agc_hit_vec *h = &s->chunks.v[c->chunk0 + q].hits;
-            if (rt_vec_reserve(&all, all.n + h->n))
-                rc = RT_ENOMEM;
-            else if (h->n) {
-                memcpy(all.v + all.n, h->v, h->n * sizeof *h->v);
-                all.n += h->n;
-            }
-        }
-        if (!rc)
-            rc = agc_segment_build(all.v, all.n, c->len, s->o.k, &pos);
-        c->seg0 = (uint32_t)s->segs.n;
-        for (size_t q = 0; q < pos.n && !rc; q++) {
-            cseg sg;
-            memset(&sg, 0, sizeof sg);
-            sg.ctg = (uint32_t)i;
-            sg.pos = pos.v[q];
-            rc = rt_vec_push(&s->segs, sg);
-        }
-        c->nsegs = (uint32_t)(s->segs.n - c->seg0);
-    }
-    rt_vec_free(&all);
-    rt_vec_free(&pos);
-    if (!rc)
-        rc = run_jobs(s, seg_job, s->segs.n, 1);
-    for (size_t i = 0; i < s->round.n && !rc; i++) {
-        cctg *c = &s->round.v[i];
-        uint32_t m = 0;
-        for (uint32_t q = 0; q < c->nsegs; q++)
-            m += s->segs.v[c->seg0 + q].nit;
-        c->items = rt_calloc(m ? m : 1, sizeof *c->items);
-        if (!c->items) {
-            rc = RT_ENOMEM;
-            break;
-        }
-        uint32_t part = 0;
-        for (uint32_t q = 0; q < c->nsegs; q++) {
-            cseg *sg = &s->segs.v[c->seg0 + q];
-            for (uint32_t x = 0; x < sg->nit; x++) {
-                citem it = sg->it[x];
-                it.part += part;
-                c->items[c->nitems++] = it;
-            }
-            part += sg->nit;
-        }
-        c->nparts = part;
-    }
-    return rc;
-}
-
-static int run_round(cstate *s)
-{
-    size_t n = s->round.n;
-    int rc = RT_OK;
-    if (!n)
-        return RT_OK;
-    rc = segment_round(s);
-    if (!rc)
-        rc = cs_register(s);
-    if (!rc)
-        rc = cs_store_groups(s);
-    /* collection rows, in contig order */
-    for (size_t i = 0; i < n && !rc; i++) {
-        cctg *c = &s->round.v[i];
-        agc_segdesc *segs = rt_calloc(c->nparts ? c->nparts : 1, sizeof *segs);
-        if (!segs) {
-            rc = RT_ENOMEM;
-            break;
-        }
-        for (uint32_t j = 0; j < c->nitems; j++) {
-            const citem *it = &c->items[j];
-            agc_segdesc *d = &segs[it->part];
-            d->group = it->gid;
-            d->in_group = it->in_group;
-            d->raw_len = it->len;
-            d->rc = it->rc;
-        }
-        agc_cw_contig row = {c->name, segs, c->nparts};
-        if (rt_vec_push(&s->samples.v[c->sample].contigs, row)) {
-            rt_free(segs);
-            rc = RT_ENOMEM;
-            break;
-        }
-        c->name = NULL;
-    }
-    free_round(s);
-    return rc;
-}
-
 /* ------------------------------------------------------------ input */
 
 typedef struct {
@@ -374,7 +189,14 @@ typedef struct {
     size_t round_contigs;
 } feeder;
 
+static int feed_into(feeder *f, const char *path, agc_fa_rec *rec, cctg_vec *target);
+
 static int feed(feeder *f, const char *path, agc_fa_rec *rec)
+{
+    return feed_into(f, path, rec, &f->s->round);
+}
+
+static int feed_into(feeder *f, const char *path, agc_fa_rec *rec, cctg_vec *target)
 {
     cstate *s = f->s;
     char name[4096];
@@ -383,7 +205,7 @@ static int feed(feeder *f, const char *path, agc_fa_rec *rec)
         return rc;
     if (!f->open || strcmp(name, f->cur) != 0) {
         if (f->open && s->o.pansn) {
-            if ((rc = run_round(s)) || (rc = write_batches(s, s->samples.n, 0)))
+            if ((rc = cs_run_round(s, NULL)) || (rc = write_batches(s, s->samples.n, 0)))
                 return rc;
         }
         if ((rc = start_sample(s, name)))
@@ -408,13 +230,15 @@ static int feed(feeder *f, const char *path, agc_fa_rec *rec)
     c.seq = rec->seq;
     c.len = rec->len;
     c.sample = (uint32_t)(s->samples.n - 1);
-    if (rt_vec_push(&s->round, c))
+    if (rt_vec_push(target, c))
         return RT_ENOMEM;
     rec->name = NULL;
     rec->seq = NULL;
     if (s->o.concat && ++f->round_contigs >= s->o.pack) {
         f->round_contigs = 0;
-        if ((rc = run_round(s)) || (rc = write_batches(s, s->samples.n, 0)))
+        /* the last sample stays open: a following contig with the same
+         * short name joins it */
+        if ((rc = cs_run_round(s, NULL)) || (rc = write_batches(s, s->samples.n - 1, 0)))
             return rc;
     }
     return RT_OK;
@@ -488,12 +312,16 @@ static int compute_splitters(cstate *s, const prefetch *pf)
         refs[i].s = pf->v[i].seq;
         refs[i].n = pf->v[i].len;
     }
-    int rc = agc_splitters_find(refs, n, s->o.k, s->o.seg_size, s->pool, &s->spl, &s->nspl);
+    int rc = agc_splitters_find(refs, n, s->o.k, s->o.seg_size, s->fb_thr, s->o.adaptive,
+                                s->pool, &s->ref);
     rt_free(refs);
     if (!rc)
-        rc = agc_sset_build(&s->splitters, s->spl, s->nspl);
+        rc = agc_sset_build(&s->splitters, s->ref.spl, s->ref.nspl);
+    for (size_t i = 0; !rc && i < s->ref.fb.n; i++)
+        rc = rt_vec_push(&s->fb_pending, s->ref.fb.v[i]);
+    rt_vec_free(&s->ref.fb);
     if (!rc)
-        rt_log(s->o.lg, RT_LOG_INFO, "%zu splitters from the reference", s->nspl);
+        rt_log(s->o.lg, RT_LOG_INFO, "%zu splitters from the reference", s->ref.nspl);
     return rc;
 }
 
@@ -547,10 +375,10 @@ static int write_metadata(cstate *s)
     if (!rc)
         rc = meta_part(s, "params", &b, 0);
     rt_vec_clear(&b);
-    for (size_t i = 0; i < s->nspl && !rc; i++)
-        rc = put_u64le(&b, s->spl[i]);
+    for (size_t i = 0; i < s->ref.nspl && !rc; i++)
+        rc = put_u64le(&b, s->ref.spl[i]);
     if (!rc)
-        rc = meta_part(s, "splitters", &b, s->nspl);
+        rc = meta_part(s, "splitters", &b, s->ref.nspl);
     rt_vec_clear(&b);
     if (!rc) {
         sskey *e = rt_malloc((s->map.n + 1) * sizeof *e);
@@ -620,8 +448,13 @@ static int write_metadata(cstate *s)
 
 static void state_free(cstate *s)
 {
-    free_round(s);
+    cs_free_round(s);
     rt_vec_free(&s->round);
+    cs_advance_round(s); /* the look-ahead round, if any, becomes current */
+    cs_free_round(s);
+    rt_vec_free(&s->round);
+    rt_vec_free(&s->next);
+    rt_vec_free(&s->next_chunks);
     rt_vec_free(&s->all);
     rt_vec_free(&s->chunks);
     rt_vec_free(&s->segs);
@@ -646,7 +479,9 @@ static void state_free(cstate *s)
     cs_pmap_free(&s->map);
     cs_terms_free(&s->terms);
     agc_sset_free(&s->splitters);
-    rt_free(s->spl);
+    agc_split_out_free(&s->ref);
+    cs_fb_free(&s->fb);
+    rt_vec_free(&s->fb_pending);
     if (s->w) {
         for (int i = 0; i < s->nw; i++) {
             cworker *w = &s->w[i];
@@ -656,6 +491,10 @@ static void state_free(cstate *s)
             rt_vec_free(&w->c2);
             rt_vec_free(&w->delta);
             rt_vec_free(&w->tmp);
+            rt_vec_free(&w->fbc);
+            rt_vec_free(&w->fbp);
+            rt_vec_free(&w->nspl);
+            rt_vec_free(&w->nfb);
             ZSTD_freeCCtx(w->cctx);
         }
         rt_free(s->w);
@@ -667,7 +506,7 @@ static void state_free(cstate *s)
 static int check_opts(const agc_create_opts *o)
 {
     if (o->k < 17 || o->k > 32 || o->mml < 15 || o->mml > 32 || o->pack < 1 ||
-        o->seg_size < 100 || o->threads < 1)
+        o->seg_size < 100 || o->threads < 1 || !(o->fallback >= 0 && o->fallback <= 0.05))
         return RT_EINVAL;
     return RT_OK;
 }
@@ -678,9 +517,14 @@ static int setup(cstate *s, const agc_create_opts *o)
     s->o = *o;
     rt_smap_init(&s->sample_names);
     cs_terms_init(&s->terms);
+    cs_fb_init(&s->fb);
+    if (o->fallback > 0)
+        s->fb_thr = (uint64_t)((double)UINT64_MAX * o->fallback);
     if (cs_pmap_init(&s->map))
         return RT_ENOMEM;
-    int rc = rt_pool_create(&s->pool, o->threads, 0);
+    /* A deep queue: submitting a round's jobs never blocks the owner, which
+     * then reads the next input while they run. */
+    int rc = rt_pool_create(&s->pool, o->threads, 1 << 16);
     if (rc)
         return rc;
     s->nw = rt_pool_nthreads(s->pool);
@@ -694,6 +538,171 @@ static int setup(cstate *s, const agc_create_opts *o)
             return RT_ENOMEM;
     }
     return RT_OK;
+}
+
+/* Records of one whole input, read ahead while the previous round runs. */
+typedef struct {
+    cstate *s;
+    const char *path;
+    prefetch pf;
+    uint64_t nbad;
+    int rc;
+    int ready;
+} readahead;
+
+static void read_whole(readahead *ra)
+{
+    agc_fasta *fa = NULL;
+    memset(&ra->pf, 0, sizeof ra->pf);
+    ra->nbad = 0;
+    ra->ready = 1;
+    if ((ra->rc = agc_fasta_open(&fa, ra->path)))
+        return;
+    for (int eof = 0;;) {
+        agc_fa_rec r;
+        if ((ra->rc = agc_fasta_next(fa, &r, &eof)) || eof)
+            break;
+        if (ra->pf.n == ra->pf.cap) {
+            size_t nc = ra->pf.cap ? 2 * ra->pf.cap : 64;
+            agc_fa_rec *t = rt_realloc(ra->pf.v, nc * sizeof *t);
+            if (!t) {
+                rec_free(&r);
+                ra->rc = RT_ENOMEM;
+                break;
+            }
+            ra->pf.v = t;
+            ra->pf.cap = nc;
+        }
+        ra->pf.v[ra->pf.n++] = r;
+    }
+    ra->nbad = agc_fasta_nbad(fa);
+    agc_fasta_close(fa);
+}
+
+/* Records handed to feed() are emptied there; the rest are freed here. */
+static void prefetch_free(prefetch *pf)
+{
+    for (size_t i = 0; i < pf->n; i++)
+        rec_free(&pf->v[i]);
+    rt_free(pf->v);
+    memset(pf, 0, sizeof *pf);
+}
+
+/* One sample per input file, in a three-deep pipeline. While the pool
+ * compresses the groups of file i, its queue also holds the splitter scan
+ * of file i+1 (read and registered during the previous round), and the
+ * owner thread reads file i+2:
+ *
+ *   pool:   [A3 i]    [C i ........ A1 i+1]  [A3 i+1]    [C i+1 ... A1 i+2]
+ *   owner:  ...... B i   read i+2      D i, register i+2  B i+1  read i+3
+ */
+typedef struct {
+    cstate *s;
+    readahead ra;           /* the file after the next one */
+    void *jobs;             /* A1 jobs of the next round, freed after the wait */
+    int rc, done;
+} ahead;
+
+static void ahead_hook(void *ctx)
+{
+    ahead *a = ctx;
+    cstate *s = a->s;
+    a->done = 1;
+    if (s->next.n && (a->rc = cs_scan_ahead(s, &a->jobs)))
+        return;
+    if (a->ra.path)
+        read_whole(&a->ra);
+}
+
+/* Register the records of ra (one file) as the next sample, in s->next. */
+static int take_file(cstate *s, feeder *fd, readahead *ra, size_t *ncontigs)
+{
+    int rc = RT_OK;
+    *ncontigs = 0;
+    if (ra->rc) {
+        rc = ra->rc == RT_EIO ? ra->rc : fasta_error(s, ra->path, ra->rc);
+        if (ra->rc == RT_EIO)
+            rt_log(s->o.lg, RT_LOG_ERROR, "cannot open %s: %s", ra->path, rt_strerror(rc));
+        prefetch_free(&ra->pf);
+        return rc;
+    }
+    s->nbad += ra->nbad;
+    *ncontigs = ra->pf.n;
+    if (!ra->pf.n)
+        rt_log(s->o.lg, RT_LOG_WARN, "%s contains no contigs; no sample added", ra->path);
+    fd->open = 0;
+    for (size_t i = 0; i < ra->pf.n && !rc; i++)
+        rc = feed_into(fd, ra->path, &ra->pf.v[i], &s->next);
+    prefetch_free(&ra->pf);
+    return rc;
+}
+
+static int run_files(cstate *s, const char *const *inputs, size_t n)
+{
+    readahead first, second;
+    feeder fd;
+    int rc = RT_OK;
+    memset(&fd, 0, sizeof fd);
+    memset(&first, 0, sizeof first);
+    memset(&second, 0, sizeof second);
+    fd.s = s;
+    rt_smap_init(&fd.names);
+    first.path = inputs[0];
+    read_whole(&first);
+    size_t ncontigs = first.pf.n, nnext = 0;
+    if (first.rc) {
+        rc = first.rc == RT_EIO ? first.rc : fasta_error(s, first.path, first.rc);
+        if (first.rc == RT_EIO)
+            rt_log(s->o.lg, RT_LOG_ERROR, "cannot open %s: %s", first.path, rt_strerror(rc));
+    }
+    uint64_t ts = rt_now_ns();
+    if (!rc)
+        rc = compute_splitters(s, &first.pf);
+    rt_log(s->o.lg, RT_LOG_DEBUG, "reference read %.3f s, splitters %.3f s",
+           (double)(ts - s->t_start) * 1e-9, (double)(rt_now_ns() - ts) * 1e-9);
+    s->nbad += first.nbad;
+    if (!rc && !ncontigs)
+        rt_log(s->o.lg, RT_LOG_WARN, "%s contains no contigs; no sample added", first.path);
+    for (size_t i = 0; i < first.pf.n && !rc; i++)
+        rc = feed(&fd, first.path, &first.pf.v[i]);
+    prefetch_free(&first.pf);
+    if (!rc && n > 1) {
+        second.path = inputs[1];
+        read_whole(&second);
+        rc = take_file(s, &fd, &second, &nnext);
+    }
+    for (size_t fi = 0; fi < n && !rc; fi++) {
+        ahead a;
+        memset(&a, 0, sizeof a);
+        a.s = s;
+        a.ra.path = fi + 2 < n ? inputs[fi + 2] : NULL;
+        cs_idle hook = {ahead_hook, &a};
+        rc = cs_run_round(s, &hook);
+        if (!a.done && !rc)
+            ahead_hook(&a);
+        /* the look-ahead scan must be complete before its jobs are freed
+         * (an empty round has no wait of its own) */
+        rt_pool_wait(s->pool);
+        rt_free(a.jobs);
+        if (!rc)
+            rc = a.rc;
+        for (int i = 0; i < s->nw && !rc; i++)
+            rc = s->w[i].err;
+        /* the sample of the next file is open already */
+        if (!rc)
+            rc = write_batches(s, s->samples.n - (nnext ? 1 : 0), 0);
+        if (!rc && ncontigs)
+            rt_log(s->o.lg, RT_LOG_INFO, "%s: %zu contigs, %zu groups so far", inputs[fi],
+                   ncontigs, s->groups.n);
+        cs_advance_round(s);
+        ncontigs = nnext;
+        nnext = 0;
+        if (!rc && a.ra.path)
+            rc = take_file(s, &fd, &a.ra, &nnext);
+        prefetch_free(&a.ra.pf);
+    }
+    rt_smap_free(&fd.names);
+    return rc;
 }
 
 static int run_inputs(cstate *s, const char *const *inputs, size_t n)
@@ -739,7 +748,7 @@ static int run_inputs(cstate *s, const char *const *inputs, size_t n)
             rt_log(s->o.lg, RT_LOG_WARN, "%s contains no contigs; no sample added", path);
         if (!s->o.concat) {
             fd.open = 0;
-            if ((rc = run_round(s)) || (rc = write_batches(s, s->samples.n, 0)))
+            if ((rc = cs_run_round(s, NULL)) || (rc = write_batches(s, s->samples.n, 0)))
                 break;
         }
         if (s->samples.n > nsamples)
@@ -747,7 +756,7 @@ static int run_inputs(cstate *s, const char *const *inputs, size_t n)
                    path, s->samples.n - nsamples, ncontigs, s->groups.n);
     }
     if (!rc && s->o.concat)
-        rc = run_round(s);
+        rc = cs_run_round(s, NULL);
     for (size_t i = 0; i < pf.n; i++)
         rec_free(&pf.v[i]);
     rt_free(pf.v);
@@ -765,6 +774,7 @@ int agc_create(const agc_create_opts *o, const char *const *inputs, size_t n,
         return RT_EINVAL;
     }
     rc = setup(&s, o);
+    s.t_start = rt_now_ns();
     if (!rc && (rc = agc_arw_open(&s.ar, out_path, o->lg)))
         rt_log(o->lg, RT_LOG_ERROR, "cannot open %s for writing: %s",
                out_path ? out_path : "stdout", rt_strerror(rc));
@@ -777,26 +787,40 @@ int agc_create(const agc_create_opts *o, const char *const *inputs, size_t n,
     if (!rc)
         rc = cs_init_groups(&s);
     if (!rc)
-        rc = run_inputs(&s, inputs, n);
+        rc = (o->concat || o->pansn) ? run_inputs(&s, inputs, n) : run_files(&s, inputs, n);
     if (!rc && s.samples.n == 0) {
         rt_log(o->lg, RT_LOG_ERROR, "no contigs in any input");
         rc = RT_EFORMAT;
     }
+    uint64_t tf0 = rt_now_ns();
     if (!rc)
         rc = cs_finish_groups(&s);
+    uint64_t tf1 = rt_now_ns();
     if (!rc)
         rc = write_metadata(&s);
+    rt_log(o->lg, RT_LOG_DEBUG, "close: partial packs %.3f s, metadata %.3f s",
+           (double)(tf1 - tf0) * 1e-9, (double)(rt_now_ns() - tf1) * 1e-9);
+    if (!rc)
+        rt_log(o->lg, RT_LOG_DEBUG,
+               "rounds: A (segment, classify) %.3f s, B (register) %.3f s, "
+               "C (compress, read ahead) %.3f s, D (rows) %.3f s",
+               (double)s.ns_phase[0] * 1e-9, (double)s.ns_phase[1] * 1e-9,
+               (double)s.ns_phase[2] * 1e-9, (double)s.ns_phase[3] * 1e-9);
     if (!rc && s.nbad)
         rt_log(o->lg, RT_LOG_WARN, "%llu letters outside ACGTN/IUPAC were stored as N",
                (unsigned long long)s.nbad);
     if (s.ar) {
         if (rc) {
             agc_arw_abort(s.ar);
+            /* no half-written archive is left behind (regular files only:
+             * never a device such as /dev/stdout) */
+            struct stat st;
+            if (out_path && strcmp(out_path, "-") != 0 && stat(out_path, &st) == 0 &&
+                S_ISREG(st.st_mode))
+                unlink(out_path);
         } else {
+            /* a failed write was reported once by the output layer */
             rc = agc_arw_close(s.ar);
-            if (rc)
-                rt_log(o->lg, RT_LOG_ERROR, "writing %s failed: %s",
-                       out_path ? out_path : "stdout", rt_strerror(rc));
         }
         s.ar = NULL;
     }

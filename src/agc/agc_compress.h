@@ -5,10 +5,12 @@
  *
  *   reference file --> splitters (parallel k-mer scan, sort, spacing)
  *   every input --> rounds of contigs (one sample, or `pack` contigs in -c)
- *     A  parallel per contig: segment at splitters, classify each segment
- *        against the groups frozen at the start of the round
+ *     A  parallel: splitter hits per 1 Mbp chunk, then every segment
+ *        classified against the groups frozen at the start of the round
  *     B  sequential: sort, number new groups, spread raw segments
- *     C  parallel per group: reference / LZ-diff / packs / zstd
+ *     C  parallel per group: reference / LZ-diff / packs / zstd; the hit
+ *        scan of the next input is queued behind it while the owner reads
+ *        the input after that
  *     D  sequential: parts to the file in group order, collection rows
  *   close: partial packs (parallel), params, splitters, collection, footer
  *
@@ -31,6 +33,8 @@ typedef struct agc_create_opts {
     uint32_t pack;       /* pack cardinality / batch size (50) */
     int concat;          /* -c: every contig is its own sample */
     int pansn;           /* split inputs into samples by "sample#hap#" */
+    int adaptive;        /* -a: new splitters for contigs that have none */
+    double fallback;     /* -f: fallback minimizer fraction, 0..0.05 (0 = off) */
     int threads;         /* >= 1 */
     const rt_logger *lg; /* borrowed; NULL = silent */
 } agc_create_opts;
@@ -48,7 +52,7 @@ void agc_sample_name(const char *path, char *dst, size_t cap);
  * with the file and record concerned, and returned: RT_EIO, RT_EFORMAT
  * (unreadable FASTA), RT_EEXIST (duplicate sample or contig name),
  * RT_EINVAL (bad options, --pansn header without two '#'), RT_ENOMEM,
- * RT_EPIPE.
+ * RT_EPIPE. On failure a partly written regular output file is removed.
  */
 int agc_create(const agc_create_opts *o, const char *const *inputs, size_t n,
                const char *out_path);

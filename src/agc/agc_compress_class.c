@@ -194,6 +194,125 @@ static int middle(cstate *s, cworker *w, uint64_t k1, uint64_t k2, const uint8_t
     return RT_OK;
 }
 
+static int fbc_cmp(const void *x, const void *y)
+{
+    const fbcand *p = x, *q = y;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    if (p->b != q->b)
+        return p->b < q->b ? -1 : 1;
+    if (p->kmer != q->kmer)
+        return p->kmer < q->kmer ? -1 : 1;
+    return 0;
+}
+
+/* Descending by (count, a, b); count is kept in .kmer. */
+static int fbp_cmp(const void *x, const void *y)
+{
+    const fbcand *p = x, *q = y;
+    if (p->kmer != q->kmer)
+        return p->kmer > q->kmer ? -1 : 1;
+    if (p->a != q->a)
+        return p->a > q->a ? -1 : 1;
+    if (p->b != q->b)
+        return p->b > q->b ? -1 : 1;
+    return 0;
+}
+
+/*
+ * Fallback search (-f): groups whose reference segments shared at least
+ * min_cnt distinct minimizers with t are candidates; the 10 best by count
+ * (and not below half the best) are estimated and the cheapest existing
+ * group wins (the first existing one when segments are short). *p1 = ~0
+ * when nothing qualifies; *prc: store tr (= rc(t)) instead of t.
+ */
+static int fallback(cstate *s, cworker *w, const uint8_t *t, const uint8_t *tr, uint32_t n,
+                    uint64_t min_cnt, uint64_t *p1, uint64_t *p2, int *prc)
+{
+    *p1 = *p2 = AGC_KMER_NONE;
+    *prc = 0;
+    rt_vec_clear(&w->fbc);
+    rt_vec_clear(&w->fbp);
+    agc_kmer km;
+    agc_kmer_init(&km, s->o.k);
+    for (uint32_t i = 0; i < n; i++) {
+        if (t[i] > 3) {
+            agc_kmer_reset(&km);
+            continue;
+        }
+        if (!agc_kmer_push(&km, t[i]))
+            continue;
+        uint64_t x = agc_kmer_canon(&km);
+        if (!agc_fb_pass(x, s->fb_thr))
+            continue;
+        const fbpvec *l = cs_fb_get(&s->fb, x);
+        if (!l)
+            continue;
+        int dir = agc_kmer_is_dir(&km);
+        for (size_t j = 0; j < l->n; j++) {
+            fbcand c = {dir ? l->v[j].a : l->v[j].b, dir ? l->v[j].b : l->v[j].a, x};
+            if (rt_vec_push(&w->fbc, c))
+                return RT_ENOMEM;
+        }
+    }
+    if (!w->fbc.n)
+        return RT_OK;
+    qsort(w->fbc.v, w->fbc.n, sizeof *w->fbc.v, fbc_cmp);
+    for (size_t i = 0; i < w->fbc.n;) {
+        size_t j = i, distinct = 0;
+        for (; j < w->fbc.n && w->fbc.v[j].a == w->fbc.v[i].a && w->fbc.v[j].b == w->fbc.v[i].b;
+             j++)
+            distinct += j == i || w->fbc.v[j].kmer != w->fbc.v[j - 1].kmer;
+        if (distinct >= min_cnt) {
+            fbcand c = {w->fbc.v[i].a, w->fbc.v[i].b, distinct};
+            if (rt_vec_push(&w->fbp, c))
+                return RT_ENOMEM;
+        }
+        i = j;
+    }
+    if (!w->fbp.n)
+        return RT_OK;
+    qsort(w->fbp.v, w->fbp.n, sizeof *w->fbp.v, fbp_cmp);
+    size_t m = w->fbp.n < 10 ? w->fbp.n : 10;
+    while (m > 1 && w->fbp.v[m - 1].kmer * 2 < w->fbp.v[0].kmer)
+        m--;
+    int short_segs = s->o.seg_size <= 10000;
+    uint64_t ba = AGC_KMER_NONE, bb = AGC_KMER_NONE, best = n;
+    for (size_t i = 0; i < m; i++) {
+        const fbcand *c = &w->fbp.v[i];
+        int seg_rc = c->a > c->b;
+        uint32_t gid = cs_pmap_get(&s->map, seg_rc ? c->b : c->a, seg_rc ? c->a : c->b);
+        if (gid == CG_NONE || !s->groups.v[gid]->has_ref)
+            continue;
+        if (short_segs) {
+            ba = c->a;
+            bb = c->b;
+            best = 0;
+            break;
+        }
+        uint32_t bound = best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
+        uint32_t es = agc_lz_estimate(&s->groups.v[gid]->lz, seg_rc ? tr : t, n, bound);
+        if (es && es < best) {
+            best = es;
+            ba = c->a;
+            bb = c->b;
+        }
+    }
+    if (s->o.adaptive && (double)best >= (double)n * (short_segs ? 0.9 : 0.2))
+        return RT_OK;
+    if (ba == AGC_KMER_NONE && bb == AGC_KMER_NONE)
+        return RT_OK;
+    if (ba <= bb) {
+        *p1 = ba;
+        *p2 = bb;
+    } else {
+        *p1 = bb;
+        *p2 = ba;
+        *prc = 1;
+    }
+    return RT_OK;
+}
+
 static const uint8_t *rc_copy(cworker *w, const uint8_t *src, uint32_t n)
 {
     uint8_t *d = rt_arena_alloc(&w->arena, n ? n : 1);
@@ -235,7 +354,13 @@ static int classify(cstate *s, cworker *w, const uint8_t *S, const agc_segpos *s
             return RT_ENOMEM;                                                \
     } while (0)
 
-    if (hasF && hasB) {
+    if (!hasF && !hasB) {
+        if (s->fb_thr) {
+            NEED_RC();
+            if ((rc = fallback(s, w, S, Src, n, 1, &p1, &p2, &store_rc)))
+                return rc;
+        }
+    } else if (hasF && hasB) {
         if (F < B) {
             p1 = F;
             p2 = B;
@@ -248,6 +373,17 @@ static int classify(cstate *s, cworker *w, const uint8_t *S, const agc_segpos *s
         NEED_RC();
         if ((rc = one_splitter(s, F, sp->front_dir & 1, S, Src, n, &p1, &p2, &store_rc)))
             return rc;
+        if (s->fb_thr && (p1 == AGC_KMER_NONE || p2 == AGC_KMER_NONE)) {
+            uint64_t a1, a2;
+            int arc;
+            if ((rc = fallback(s, w, S, Src, n, 5, &a1, &a2, &arc)))
+                return rc;
+            if (a1 != AGC_KMER_NONE || a2 != AGC_KMER_NONE) {
+                p1 = a1;
+                p2 = a2;
+                store_rc = arc;
+            }
+        }
     } else if (hasB) {
         int sdir;
         NEED_RC();
@@ -255,6 +391,17 @@ static int classify(cstate *s, cworker *w, const uint8_t *S, const agc_segpos *s
         if ((rc = one_splitter(s, B, (sp->back_dir >> 1) & 1, Src, S, n, &p1, &p2, &sdir)))
             return rc;
         store_rc = !sdir;
+        if (s->fb_thr && (p1 == AGC_KMER_NONE || p2 == AGC_KMER_NONE)) {
+            uint64_t a1, a2;
+            int adir;
+            if ((rc = fallback(s, w, Src, S, n, 5, &a1, &a2, &adir)))
+                return rc;
+            if (a1 != AGC_KMER_NONE || a2 != AGC_KMER_NONE) {
+                p1 = a1;
+                p2 = a2;
+                store_rc = !adir;
+            }
+        }
     }
     uint32_t gid = cs_pmap_get(&s->map, p1, p2);
     if (!s->o.concat && gid == CG_NONE && p1 != AGC_KMER_NONE && p2 != AGC_KMER_NONE &&
@@ -320,6 +467,19 @@ static int classify(cstate *s, cworker *w, const uint8_t *S, const agc_segpos *s
             gid = cs_pmap_get(&s->map, p1, p2);
         }
     }
+    if (gid == CG_NONE && s->fb_thr) {
+        uint64_t a1, a2;
+        int arc;
+        NEED_RC();
+        if ((rc = fallback(s, w, S, Src, n, 2, &a1, &a2, &arc)))
+            return rc;
+        if (a1 != AGC_KMER_NONE || a2 != AGC_KMER_NONE) {
+            p1 = a1;
+            p2 = a2;
+            store_rc = arc;
+            gid = cs_pmap_get(&s->map, p1, p2);
+        }
+    }
     if (store_rc)
         NEED_RC();
     emit(out, store_rc ? Src : S, n, 0, p1, p2, gid, store_rc);
@@ -331,5 +491,8 @@ int cs_classify_seg(cstate *s, cworker *w, cseg *sg)
 {
     const cctg *c = &s->round.v[sg->ctg];
     sg->nit = 0;
+    /* segment lengths are u32 in the format (collection, LZ positions) */
+    if (sg->pos.len >= UINT32_MAX)
+        return RT_ELIMIT;
     return classify(s, w, c->seq + sg->pos.start, &sg->pos, sg);
 }

@@ -69,6 +69,21 @@ typedef struct tmap {       /* terminators */
     RT_VEC(u64vec) lists;
 } tmap;
 
+typedef struct fbpair {     /* an oriented splitter pair */
+    uint64_t a, b;
+} fbpair;
+
+typedef RT_VEC(fbpair) fbpvec;
+
+typedef struct fbmap {      /* fallback minimizer -> oriented pairs */
+    rt_hmap idx;
+    RT_VEC(fbpvec) lists;
+} fbmap;
+
+typedef struct fbcand {     /* scratch of the fallback search */
+    uint64_t a, b, kmer;
+} fbcand;
+
 typedef struct citem {
     const uint8_t *data;
     uint32_t len;
@@ -104,11 +119,18 @@ typedef struct cchunk {     /* a window of a contig scanned for splitters */
     agc_hit_vec hits;
 } cchunk;
 
+typedef RT_VEC(cctg) cctg_vec;
+typedef RT_VEC(cchunk) cchunk_vec;
+
 typedef struct cworker {
     rt_arena arena;         /* rc copies of this round's segments */
     agc_segpos_vec segs;
     RT_VEC(uint32_t) c1, c2;
     rt_buf delta, tmp;
+    RT_VEC(fbcand) fbc;
+    RT_VEC(fbcand) fbp;     /* pruned: a, b, count in kmer */
+    agc_u64vec nspl;        /* adaptive: new splitters found by this worker */
+    agc_fbvec nfb;          /* and their fallback records */
     ZSTD_CCtx *cctx;
     int err;
 } cworker;
@@ -124,16 +146,22 @@ typedef struct cstate {
     int nw;
     cworker *w;
     agc_sset splitters;
-    uint64_t *spl;
-    size_t nspl;
+    agc_split_out ref;      /* splitters (+ k-mer lists in adaptive mode) */
+    uint64_t fb_thr;        /* 0 = no fallback */
+    fbmap fb;
+    agc_fbvec fb_pending;   /* records applied after the current round */
     pmap map;
     tmap terms;
     RT_VEC(cgroup *) groups;
     /* the current round */
-    RT_VEC(cctg) round;
+    cctg_vec round;
     RT_VEC(citem *) all;    /* flattened items, for todo indices */
-    RT_VEC(cchunk) chunks;
+    cchunk_vec chunks;
+    int scanned;            /* chunks already hold the round's hits */
     RT_VEC(cseg) segs;
+    /* the next round, scanned ahead while the current one compresses */
+    cctg_vec next;
+    cchunk_vec next_chunks;
     /* samples */
     RT_VEC(csample) samples;
     size_t batch_done;      /* samples already serialised */
@@ -142,6 +170,8 @@ typedef struct cstate {
     uint32_t sid_samples, sid_contigs, sid_details;
     ZSTD_CCtx *cctx;        /* owner thread */
     uint64_t nbad;
+    uint64_t ns_phase[4];   /* wall time in A, B, C (+reading), D; for -v 2 */
+    uint64_t t_start;
 } cstate;
 
 /* pair map */
@@ -155,6 +185,30 @@ void cs_terms_free(tmap *t);
 const u64vec *cs_terms_get(const tmap *t, uint64_t k);
 int cs_terms_add(tmap *t, uint64_t k, uint64_t other);
 
+/* fallback map */
+void cs_fb_init(fbmap *m);
+void cs_fb_free(fbmap *m);
+int cs_fb_add(fbmap *m, const agc_fbrec *r);
+const fbpvec *cs_fb_get(const fbmap *m, uint64_t kmer);
+
+/* Work the owner thread does while the pool compresses a round's groups
+ * (reading the next input). */
+typedef struct cs_idle {
+    void (*fn)(void *ctx);
+    void *ctx;
+} cs_idle;
+
+/* Run the current round (phases A-D and the collection rows), then free
+ * its contigs. idle may be NULL. */
+int cs_run_round(cstate *s, const cs_idle *idle);
+void cs_free_round(cstate *s);
+/* Submit the splitter scan (A1) of s->next to the pool without waiting; the
+ * caller's next pool wait completes it. *jobs (owned, rt_free) must live
+ * until then. */
+int cs_scan_ahead(cstate *s, void **jobs);
+/* Make s->next the current round (its A1 already done). */
+void cs_advance_round(cstate *s);
+
 /* Phase A: classify one segment of the round (runs on a worker). */
 int cs_classify_seg(cstate *s, cworker *w, cseg *sg);
 
@@ -162,7 +216,8 @@ int cs_classify_seg(cstate *s, cworker *w, cseg *sg);
 int cs_init_groups(cstate *s);
 /* Phases B-D for the current round. */
 int cs_register(cstate *s);
-int cs_store_groups(cstate *s);
+/* idle (may be NULL) runs on the owner thread while the workers compress. */
+int cs_store_groups(cstate *s, void (*idle)(void *ctx), void *ctx);
 /* Close: flush partial packs of every group (parallel), write them. */
 int cs_finish_groups(cstate *s);
 /* Write parts produced by workers, in group order (owner thread). */

@@ -118,3 +118,48 @@ int cs_terms_add(tmap *t, uint64_t k, uint64_t other)
     l->n++;
     return RT_OK;
 }
+
+void cs_fb_init(fbmap *m)
+{
+    rt_hmap_init(&m->idx);
+    memset(&m->lists, 0, sizeof m->lists);
+}
+
+void cs_fb_free(fbmap *m)
+{
+    for (size_t i = 0; i < m->lists.n; i++)
+        rt_vec_free(&m->lists.v[i]);
+    rt_vec_free(&m->lists);
+    rt_hmap_free(&m->idx);
+}
+
+const fbpvec *cs_fb_get(const fbmap *m, uint64_t kmer)
+{
+    uint64_t v = 0;
+    int found = 0;
+    rt_hmap_get(&m->idx, kmer, &v, &found);
+    return found ? &m->lists.v[v] : NULL;
+}
+
+/* The pair is stored as seen from the minimizer's canonical strand; pairs
+ * with a missing end never match and are not stored. */
+int cs_fb_add(fbmap *m, const agc_fbrec *r)
+{
+    if (r->s1 == AGC_KMER_NONE || r->s2 == AGC_KMER_NONE)
+        return RT_OK;
+    fbpair p = r->dir ? (fbpair){r->s1, r->s2} : (fbpair){r->s2, r->s1};
+    uint64_t v = m->lists.n;
+    int inserted = 0;
+    if (rt_hmap_put_new(&m->idx, r->kmer, &v, &inserted))
+        return RT_ENOMEM;
+    if (inserted) {
+        fbpvec e = {0};
+        if (rt_vec_push(&m->lists, e))
+            return RT_ENOMEM;
+    }
+    fbpvec *l = &m->lists.v[v];
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i].a == p.a && l->v[i].b == p.b)
+            return RT_OK;
+    return rt_vec_push(l, p);
+}

@@ -352,7 +352,8 @@ int cs_write_group_parts(cstate *s, uint32_t gid)
 
 /* Run group_job over gids in chunks on the pool, then write the parts in
  * ascending group order. */
-static int run_groups(cstate *s, const uint32_t *gids, size_t n, int finish)
+static int run_groups(cstate *s, const uint32_t *gids, size_t n, int finish,
+                      void (*idle)(void *ctx), void *ctx)
 {
     size_t chunk = n / (size_t)(8 * s->nw) + 1;
     if (chunk > 64)
@@ -374,6 +375,8 @@ static int run_groups(cstate *s, const uint32_t *gids, size_t n, int finish)
             return rc;
         }
     }
+    if (idle)
+        idle(ctx);
     rt_pool_wait(s->pool);
     rt_free(jobs);
     int rc = RT_OK;
@@ -388,7 +391,7 @@ static int run_groups(cstate *s, const uint32_t *gids, size_t n, int finish)
     return rc;
 }
 
-int cs_store_groups(cstate *s)
+int cs_store_groups(cstate *s, void (*idle)(void *ctx), void *ctx)
 {
     RT_VEC(uint32_t) gids = {0};
     for (size_t g = 0; g < s->groups.n; g++)
@@ -396,7 +399,7 @@ int cs_store_groups(cstate *s)
             rt_vec_free(&gids);
             return RT_ENOMEM;
         }
-    int rc = run_groups(s, gids.v, gids.n, 0);
+    int rc = run_groups(s, gids.v, gids.n, 0, idle, ctx);
     rt_vec_free(&gids);
     return rc;
 }
@@ -408,7 +411,7 @@ int cs_finish_groups(cstate *s)
         return RT_ENOMEM;
     for (size_t g = 0; g < s->groups.n; g++)
         gids[g] = (uint32_t)g;
-    int rc = run_groups(s, gids, s->groups.n, 1);
+    int rc = run_groups(s, gids, s->groups.n, 1, NULL, NULL);
     rt_free(gids);
     return rc;
 }

@@ -5,19 +5,33 @@
 
 #include "agc/agc_codec.h"
 
+/* Byte -> code, with two markers: SKIP for dropped bytes, BAD (N with a
+ * flag bit) for letters outside IUPAC. */
+enum { T_SKIP = 0xFF, T_BAD = 0x44 };
+
 struct agc_fasta {
     rt_in *in;
+    uint8_t tab[256];
     char *pending;      /* header line read ahead (without '>'), owned */
     int started;        /* a header has been seen */
     int done;
     uint64_t nbad;
 };
 
+static void make_table(uint8_t *tab)
+{
+    for (int b = 0; b < 256; b++) {
+        uint8_t c = agc_char2code[b];
+        tab[b] = c == AGC_CODE_SKIP ? T_SKIP : (c > 15 ? T_BAD : c);
+    }
+}
+
 int agc_fasta_open(agc_fasta **out, const char *path)
 {
     agc_fasta *f = rt_calloc(1, sizeof *f);
     if (!f)
         return RT_ENOMEM;
+    make_table(f->tab);
     int rc = rt_in_open(&f->in, path);
     if (rc) {
         rt_free(f);
@@ -27,22 +41,28 @@ int agc_fasta_open(agc_fasta **out, const char *path)
     return RT_OK;
 }
 
-size_t agc_fasta_convert(const uint8_t *src, size_t n, uint8_t *dst, uint64_t *nbad)
+/* Branch-free: every byte is stored, and the position advances only for
+ * kept ones (dst has room for n codes). */
+static size_t convert(const uint8_t *tab, const uint8_t *src, size_t n, uint8_t *dst,
+                      uint64_t *nbad)
 {
     size_t m = 0;
     uint64_t bad = 0;
     for (size_t i = 0; i < n; i++) {
-        uint8_t c = agc_char2code[src[i]];
-        if (c == AGC_CODE_SKIP)
-            continue;
-        if (c > 15) {
-            c = 4;
-            bad++;
-        }
-        dst[m++] = c;
+        uint8_t t = tab[src[i]];
+        dst[m] = t & 0x0F;
+        m += t != T_SKIP;
+        bad += t == T_BAD;
     }
     *nbad += bad;
     return m;
+}
+
+size_t agc_fasta_convert(const uint8_t *src, size_t n, uint8_t *dst, uint64_t *nbad)
+{
+    uint8_t tab[256];
+    make_table(tab);
+    return convert(tab, src, n, dst, nbad);
 }
 
 /* The header is cut at the first CR, as the reference tool cuts it. */
@@ -120,7 +140,7 @@ int agc_fasta_next(agc_fasta *f, agc_fa_rec *rec, int *eof)
             rc = RT_ENOMEM;
             goto fail;
         }
-        seq.n += agc_fasta_convert((const uint8_t *)line, len, seq.v + seq.n, &f->nbad);
+        seq.n += convert(f->tab, (const uint8_t *)line, len, seq.v + seq.n, &f->nbad);
     }
     rec->seq = seq.v;
     rec->len = seq.n;

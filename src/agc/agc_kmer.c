@@ -21,6 +21,25 @@ size_t agc_kmer_enumerate(const uint8_t *s, size_t n, uint32_t k, uint64_t *out)
     return m;
 }
 
+size_t agc_kmer_enumerate_range(const uint8_t *s, size_t n, size_t from, size_t to, uint32_t k,
+                                uint64_t *out)
+{
+    agc_kmer km;
+    size_t m = 0;
+    if (to > n)
+        to = n;
+    agc_kmer_init(&km, k);
+    for (size_t i = from >= k - 1 ? from - (k - 1) : 0; i < to; i++) {
+        if (s[i] > 3) {
+            agc_kmer_reset(&km);
+            continue;
+        }
+        if (agc_kmer_push(&km, s[i]) && i >= from)
+            out[m++] = agc_kmer_canon(&km);
+    }
+    return m;
+}
+
 void agc_kmer_sort(uint64_t *v, uint64_t *tmp, size_t n)
 {
     /* 6 passes of 11 bits (the counters fit comfortably on a thread stack);

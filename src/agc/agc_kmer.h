@@ -76,6 +76,11 @@ static inline unsigned agc_kmer_orient(const agc_kmer *km)
  * to out[] (capacity at least n); returns how many were written. */
 size_t agc_kmer_enumerate(const uint8_t *s, size_t n, uint32_t k, uint64_t *out);
 
+/* The same for the windows ending in [from, to) only (scanning starts k-1
+ * symbols earlier), so a long contig can be enumerated in parallel chunks. */
+size_t agc_kmer_enumerate_range(const uint8_t *s, size_t n, size_t from, size_t to, uint32_t k,
+                                uint64_t *out);
+
 /* Sort ascending (LSD radix, 11 bits per pass); tmp holds n values.
  * Allocation-free and stable. */
 void agc_kmer_sort(uint64_t *v, uint64_t *tmp, size_t n);

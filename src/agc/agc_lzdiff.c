@@ -6,6 +6,16 @@
 
 #include "kindred/rt.h"
 
+/* Literal bytes: code + 1 ('A'..'U' -> codes 0..20, and 30, 32, which
+ * the reference decoder does not accept), LIT_SAME for '!', 0 otherwise. */
+enum { LIT_SAME = 0x80 };
+static const uint8_t lit1[256] = {
+    ['A'] = 1,  ['B'] = 2,  ['C'] = 3,  ['D'] = 4,  ['E'] = 5,  ['F'] = 6,  ['G'] = 7,
+    ['H'] = 8,  ['I'] = 9,  ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14,
+    ['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21,
+    ['_'] = 31, ['a'] = 33, ['!'] = LIT_SAME,
+};
+
 /* Greedy unsigned decimal; at least one digit, no overflow. */
 static int read_num(const uint8_t *d, size_t n, size_t *i, uint64_t *out)
 {
@@ -45,7 +55,26 @@ int agc_lzd_decode(const uint8_t *ref, size_t rlen, const uint8_t *delta, size_t
     uint64_t pred = 0;
     while (i < dlen) {
         uint8_t c = delta[i];
-        if ((c >= 'A' && c <= 'U') || c == 'A' + 30 || c == 'A' + 32) {
+        uint8_t t = (uint8_t)(c - 'A');
+        int lit = t <= 20 || t == 30 || t == 32;
+        if (out && (lit || (c == '!' && version >= 2))) {
+            /* Divergent genomes give long runs of literals: a tight loop up
+             * to the first other token, bounded by the output room; any
+             * byte it cannot take is left to the checked path below. */
+            size_t end = dlen - i < cap - o ? dlen : i + (cap - o), i0 = i;
+            for (; i < end; i++, o++, pred++) {
+                uint8_t v = lit1[delta[i]];
+                if (v - 1u < LIT_SAME - 1u)
+                    out[o] = (uint8_t)(v - 1);
+                else if (v == LIT_SAME && version >= 2 && pred < rlen)
+                    out[o] = ref[pred];
+                else
+                    break;
+            }
+            if (i > i0)
+                continue;
+        }
+        if (lit) {
             if (o >= cap)
                 return RT_EFORMAT;
             if (out)

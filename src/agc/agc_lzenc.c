@@ -122,6 +122,27 @@ static inline uint32_t nrun_len(const uint8_t *t, uint32_t max_len)
     return l;
 }
 
+/* Length of the common prefix of a and b, at most lim; 8 bytes at a time
+ * (matches run for thousands of symbols). */
+static inline uint32_t common_prefix(const uint8_t *a, const uint8_t *b, uint32_t lim)
+{
+    uint32_t f = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (f + 8 <= lim) {
+        uint64_t x, y;
+        memcpy(&x, a + f, 8);
+        memcpy(&y, b + f, 8);
+        uint64_t d = x ^ y;
+        if (d)
+            return f + (uint32_t)(__builtin_ctzll(d) >> 3);
+        f += 8;
+    }
+#endif
+    while (f < lim && a[f] == b[f])
+        f++;
+    return f;
+}
+
 /* Longest candidate (backward + forward extension) of at least mml+1
  * symbols among the probed cells; returns 0 when none qualifies. */
 static int find_best(const agc_lzref *r, uint64_t code, const uint8_t *s, uint32_t max_len,
@@ -146,9 +167,7 @@ static int find_best(const agc_lzref *r, uint64_t code, const uint8_t *s, uint32
         uint32_t h = cell * STEP;
         const uint8_t *p = r->rp + h;
         uint32_t lim = max_len < rplen - h ? max_len : rplen - h;
-        uint32_t f = 0;
-        while (f < lim && s[f] == p[f])
-            f++;
+        uint32_t f = common_prefix(s, p, lim);
         if (f < r->key)
             continue;
         uint32_t b = 0, bl = nlit < h ? nlit : h;
@@ -194,6 +213,8 @@ int agc_lz_encode(const agc_lzref *r, const uint8_t *t, uint32_t n, rt_buf *out)
     rt_vec_clear(out);
     if (n == r->len && (n == 0 || memcmp(t, r->rp, n) == 0))
         return RT_OK;
+    if (n == 0)
+        return RT_EINVAL;
     if (rt_vec_reserve(out, n / 32 + 16))
         return RT_ENOMEM;
     uint32_t i = 0, pred = 0, nlit = 0;

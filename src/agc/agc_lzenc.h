@@ -42,7 +42,9 @@ typedef struct agc_lzref {
 int agc_lzref_init(agc_lzref *r, const uint8_t *ref, uint32_t len, uint32_t mml);
 void agc_lzref_free(agc_lzref *r);
 
-/* Delta of t[0..n) against r into *out (cleared first). RT_ENOMEM. */
+/* Delta of t[0..n) against r into *out (cleared first). RT_ENOMEM; RT_EINVAL
+ * for an empty text against a non-empty reference, which the grammar cannot
+ * express (the empty delta means "identical"). Segments are never empty. */
 int agc_lz_encode(const agc_lzref *r, const uint8_t *t, uint32_t n, rt_buf *out);
 
 /* Estimated delta size with the reference encoder's quirks (no rewinding

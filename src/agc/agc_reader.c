@@ -1,11 +1,14 @@
 /*
  * agc_reader: the public read API (kindred/agc.h). A reader is a thin
- * per-thread part (its segment cache) over a shared, refcounted core:
+ * per-thread part (its decoder and decoded-segment table) over a shared,
+ * refcounted core:
  *
- *   agc_reader ──► core { archive (mmap), params, collection, lock, refs }
+ *   agc_reader ──► core { archive (mmap), params, collection, part cache,
+ *                         lock, refs }
  *   agc_reader ──┘   (clones point at the same core)
  *
- * The lock serialises only lazy collection loading; decoding runs without it.
+ * The lock serialises only lazy collection loading; the part cache has its
+ * own short lock, and decoding runs outside both.
  */
 #include "kindred/agc.h"
 
@@ -14,6 +17,7 @@
 #include <string.h>
 
 #include "agc/agc_archive.h"
+#include "agc/agc_cache.h"
 #include "agc/agc_codec.h"
 #include "agc/agc_coll.h"
 #include "agc/agc_meta.h"
@@ -23,6 +27,7 @@ typedef struct core {
     agc_archive *ar;
     agc_params prm;
     agc_coll *coll;
+    agc_cache *cache;        /* decoded parts, shared by all clones */
     pthread_mutex_t lock;
     atomic_int refs;
 } core;
@@ -30,14 +35,16 @@ typedef struct core {
 struct agc_reader {
     core *c;
     agc_unpack *up;          /* created on first decode */
-    size_t cache_bytes;
 };
+
+enum { DEFAULT_CACHE = 256 << 20 };
 
 static void core_release(core *c)
 {
     if (!c || atomic_fetch_sub(&c->refs, 1) != 1)
         return;
     agc_coll_free(c->coll);
+    agc_cache_free(c->cache);
     agc_ar_close(c->ar);
     pthread_mutex_destroy(&c->lock);
     rt_free(c);
@@ -63,7 +70,9 @@ static int core_open(agc_reader **out, agc_archive *ar)
         return RT_ETHREAD;
     }
     r->c = c;
-    int st = agc_meta_read(ar, &c->prm);
+    int st = agc_cache_create(&c->cache, DEFAULT_CACHE);
+    if (!st)
+        st = agc_meta_read(ar, &c->prm);
     if (!st) {
         size_t ns = agc_ar_nstreams(ar);
         st = agc_coll_open(&c->coll, ar, &c->prm, ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns);
@@ -104,14 +113,13 @@ int agc_reader_clone(agc_reader **out, agc_reader *r)
         return RT_ENOMEM;
     atomic_fetch_add(&r->c->refs, 1);
     n->c = r->c;
-    n->cache_bytes = r->cache_bytes;
     *out = n;
     return RT_OK;
 }
 
 void agc_reader_set_cache(agc_reader *r, size_t bytes)
 {
-    r->cache_bytes = bytes;
+    agc_cache_set_budget(r->c->cache, bytes);
 }
 
 void agc_reader_close(agc_reader *r)
@@ -140,6 +148,18 @@ int agc_reader_file_info(const agc_reader *r,
     return agc_meta_info_pairs(r->c->ar, fn, ctx);
 }
 
+void agc_reader_cmd_lines(const agc_reader *r,
+                          int (*fn)(void *ctx, const char *cmd, const char *date), void *ctx)
+{
+    uint32_t n = agc_coll_ncmd(r->c->coll);
+    for (uint32_t i = 0; i < n; i++) {
+        const char *cmd, *date;
+        agc_coll_cmd(r->c->coll, i, &cmd, &date);
+        if (fn(ctx, cmd, date))
+            break;
+    }
+}
+
 uint32_t agc_reader_n_samples(const agc_reader *r)
 {
     return agc_coll_nsamples(r->c->coll);
@@ -148,6 +168,11 @@ uint32_t agc_reader_n_samples(const agc_reader *r)
 const char *agc_reader_sample_name(const agc_reader *r, uint32_t sample)
 {
     return agc_coll_sample_name(r->c->coll, sample);
+}
+
+const char *agc_reader_ref_sample(const agc_reader *r)
+{
+    return agc_coll_sample_name(r->c->coll, 0);
 }
 
 uint32_t agc_reader_sample_sorted(const agc_reader *r, uint32_t i)
@@ -221,17 +246,45 @@ int agc_reader_fetch(agc_reader *r, uint32_t sample, uint32_t ctg, uint64_t from
     if (ctg >= s.nctg)
         return RT_ERANGE;
     if (!r->up) {
-        st = agc_unpack_create(&r->up, r->c->ar, &r->c->prm, r->cache_bytes);
+        st = agc_unpack_create(&r->up, r->c->ar, &r->c->prm, r->c->cache, 0);
         if (st)
             return st;
     }
     st = agc_unpack_range(r->up, &s.ctgs[ctg], from, to, (uint8_t *)buf);
     if (st)
         return st;
-    uint8_t *b = (uint8_t *)buf;
-    for (uint64_t i = 0, n = to - from; i < n; i++)
-        b[i] = (uint8_t)agc_code2char[b[i]];
+    agc_codes_to_letters((uint8_t *)buf, (size_t)(to - from));
     return RT_OK;
+}
+
+int agc_reader_next_cut(agc_reader *r, uint32_t sample, uint32_t ctg, uint64_t pos,
+                        uint64_t *cut)
+{
+    agc_sample s;
+    int st = get_sample(r, sample, &s);
+    if (st)
+        return st;
+    if (ctg >= s.nctg)
+        return RT_ERANGE;
+    *cut = agc_unpack_next_cut(&r->c->prm, &s.ctgs[ctg], pos);
+    return RT_OK;
+}
+
+int agc_reader_fetch_lines(agc_reader *r, uint32_t sample, uint32_t ctg, uint64_t from,
+                           uint64_t to, uint64_t line, uint64_t *col, char *buf, size_t *n)
+{
+    agc_sample s;
+    int st = get_sample(r, sample, &s);
+    if (st)
+        return st;
+    if (ctg >= s.nctg)
+        return RT_ERANGE;
+    if (!r->up) {
+        st = agc_unpack_create(&r->up, r->c->ar, &r->c->prm, r->c->cache, 0);
+        if (st)
+            return st;
+    }
+    return agc_unpack_range_lines(r->up, &s.ctgs[ctg], from, to, line, col, (uint8_t *)buf, n);
 }
 
 void agc_reader_cache_stats(const agc_reader *r, uint64_t *hits, uint64_t *misses)

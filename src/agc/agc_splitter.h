@@ -68,14 +68,51 @@ typedef struct agc_seqref {
     size_t n;
 } agc_seqref;
 
+/* Fallback minimizers (-f): a k-mer x is one when
+ * (fmix64(x) ^ AGC_FB_SALT) < thr, thr = fraction * 2^64 (0 = off). */
+#define AGC_FB_SALT 0xD73F8BF11046C40EULL
+
+static inline int agc_fb_pass(uint64_t x, uint64_t thr)
+{
+    return (rt_mix64(x) ^ AGC_FB_SALT) < thr;
+}
+
+/* A minimizer seen between two consecutive splitters s1 -> s2 of a scanned
+ * contig (s1 = ~0 before the first), dir = it reads canonically there. */
+typedef struct agc_fbrec {
+    uint64_t s1, s2, kmer;
+    uint8_t dir;
+} agc_fbrec;
+
+typedef RT_VEC(uint64_t) agc_u64vec;
+typedef RT_VEC(agc_fbrec) agc_fbvec;
+
+typedef struct agc_split_out {
+    uint64_t *spl;          /* sorted, unique */
+    size_t nspl;
+    agc_fbvec fb;           /* fallback records (only with fb_thr) */
+    uint64_t *singles;      /* with keep_kmers: sorted reference singletons */
+    size_t nsingles;
+    uint64_t *dups;         /* and the sorted distinct repeated k-mers */
+    size_t ndups;
+} agc_split_out;
+
 /*
- * Splitters of a reference made of nctg contigs, sorted ascending and
- * unique, into *out (owned, rt_free) with *nout entries. pool may be NULL
- * (everything on the caller's thread); with a pool the k-mer enumeration and
- * the per-contig scans run in parallel and the result is the same.
- * Errors: RT_ENOMEM.
+ * Splitters of a reference made of nctg contigs into *out (all arrays owned;
+ * release with agc_split_out_free). pool may be NULL (everything on the
+ * caller's thread); with a pool the k-mer enumeration and the per-contig
+ * scans run in parallel and the result is the same. fb_thr != 0 also
+ * collects fallback records; keep_kmers keeps the k-mer lists adaptive mode
+ * needs. Errors: RT_ENOMEM.
  */
 int agc_splitters_find(const agc_seqref *ctg, size_t nctg, uint32_t k, uint32_t seg_size,
-                       rt_pool *pool, uint64_t **out, size_t *nout);
+                       uint64_t fb_thr, int keep_kmers, rt_pool *pool, agc_split_out *out);
+void agc_split_out_free(agc_split_out *out);
+
+/* The spacing scan of one contig against sorted candidates cand[0..ncand):
+ * splitters appended to *spl, fallback records to *fb (when fb_thr). */
+int agc_splitters_scan(const uint8_t *s, size_t n, uint32_t k, uint32_t seg_size,
+                       const uint64_t *cand, size_t ncand, uint64_t fb_thr, agc_u64vec *spl,
+                       agc_fbvec *fb);
 
 #endif /* KINDRED_AGC_SPLITTER_H */

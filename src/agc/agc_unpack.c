@@ -1,52 +1,49 @@
 /* agc_unpack: segment reconstruction and its cache (layout in agc_unpack.h). */
 #include "agc/agc_unpack.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <zstd.h>
 
+#include "agc/agc_cache.h"
 #include "agc/agc_codec.h"
 #include "agc/agc_lzdiff.h"
 #include "kindred/rt.h"
 
 enum { KIND_REF = 0, KIND_PACK = 1, NO_RAW_GROUPS = 16, NSEGC = 64 };
 
-/* Decoded LZ segments, direct-mapped by (group, in_group): repeated range
- * queries on one region skip LZ decoding, while a full extraction streaming
- * through leaves the reference/pack cache alone. */
+/* Decoded LZ segments, up to NSEGC recently used, keyed by (group,
+ * in_group): repeated range queries on one region skip LZ decoding. The
+ * table grows only while lookups hit at least a third of the time; else a
+ * miss reuses the least recently used buffer, so a full extraction
+ * streaming through (never a hit) works in two buffers instead of touching
+ * fresh memory for every segment: page faults on fresh buffers cost about
+ * as much as the decoding itself. */
 typedef struct segslot {
     uint64_t key;
+    uint64_t tick;
     uint8_t *buf;
     size_t len, cap;
     int valid;
 } segslot;
 
-typedef struct centry {
-    uint64_t key;
-    uint64_t tick;
-    uint8_t *data;
-    size_t len;
-    uint32_t *ends;          /* packs: end offset of each entry (separator index) */
-    uint32_t nent;
-    int used;
-} centry;
-
 struct agc_unpack {
     const agc_archive *ar;
     agc_params prm;
     ZSTD_DCtx *dctx;
-    rt_hmap index;           /* key -> slot */
-    centry *slots;
-    size_t nslots, cap_slots;
-    size_t bytes, budget;
-    uint64_t tick, hits, misses;
+    agc_cache *cache;        /* shared, or own_cache */
+    int own_cache;
+    const agc_centry *pins[2];   /* entries the last returned segment may point into */
+    uint64_t hits, misses;
     uint8_t *rcb, *tmp;
     size_t rc_cap, tmp_cap;
     segslot segc[NSEGC];
+    uint64_t segtick, seg_hits, seg_misses;
 };
 
 int agc_unpack_create(agc_unpack **out, const agc_archive *ar, const agc_params *p,
-                      size_t cache_bytes)
+                      agc_cache *shared, size_t cache_bytes)
 {
     *out = NULL;
     agc_unpack *u = rt_calloc(1, sizeof *u);
@@ -54,36 +51,37 @@ int agc_unpack_create(agc_unpack **out, const agc_archive *ar, const agc_params 
         return RT_ENOMEM;
     u->ar = ar;
     u->prm = *p;
-    u->budget = cache_bytes ? cache_bytes : (size_t)64 << 20;
-    rt_hmap_init(&u->index);
+    u->cache = shared;
+    int st = RT_OK;
+    if (!shared) {
+        st = agc_cache_create(&u->cache, cache_bytes ? cache_bytes : (size_t)64 << 20);
+        u->own_cache = 1;
+    }
     u->dctx = ZSTD_createDCtx();
-    if (!u->dctx) {
+    if (st || !u->dctx) {
         agc_unpack_free(u);
-        return RT_ENOMEM;
+        return st ? st : RT_ENOMEM;
     }
     *out = u;
     return RT_OK;
 }
 
-static void entry_release(agc_unpack *u, centry *e)
+static void unpin_all(agc_unpack *u)
 {
-    u->bytes -= e->len + (size_t)e->nent * sizeof *e->ends;
-    rt_free(e->data);
-    rt_free(e->ends);
-    e->data = NULL;
-    e->ends = NULL;
-    e->used = 0;
+    for (int i = 0; i < 2; i++) {
+        agc_cache_unpin(u->cache, u->pins[i]);
+        u->pins[i] = NULL;
+    }
 }
 
 void agc_unpack_free(agc_unpack *u)
 {
     if (!u)
         return;
-    for (size_t i = 0; i < u->nslots; i++)
-        if (u->slots[i].used)
-            entry_release(u, &u->slots[i]);
-    rt_free(u->slots);
-    rt_hmap_free(&u->index);
+    if (u->cache)
+        unpin_all(u);
+    if (u->own_cache)
+        agc_cache_free(u->cache);
     ZSTD_freeDCtx(u->dctx);
     for (int i = 0; i < NSEGC; i++)
         rt_free(u->segc[i].buf);
@@ -98,47 +96,16 @@ void agc_unpack_stats(const agc_unpack *u, uint64_t *hits, uint64_t *misses)
     *misses = u->misses;
 }
 
-/* A free slot, evicting least recently used entries while over budget. */
-static int slot_for(agc_unpack *u, size_t incoming, size_t *slot)
-{
-    while (u->bytes + incoming > u->budget) {
-        size_t victim = SIZE_MAX;
-        uint64_t best = UINT64_MAX;
-        for (size_t i = 0; i < u->nslots; i++)
-            if (u->slots[i].used && u->slots[i].tick < best) {
-                best = u->slots[i].tick;
-                victim = i;
-            }
-        if (victim == SIZE_MAX)
-            break;
-        rt_hmap_del(&u->index, u->slots[victim].key, NULL);
-        entry_release(u, &u->slots[victim]);
-    }
-    for (size_t i = 0; i < u->nslots; i++)
-        if (!u->slots[i].used) {
-            *slot = i;
-            return RT_OK;
-        }
-    if (u->nslots == u->cap_slots) {
-        size_t nc = u->cap_slots ? u->cap_slots * 2 : 16;
-        centry *s = rt_realloc(u->slots, nc * sizeof *s);
-        if (!s)
-            return RT_ENOMEM;
-        u->slots = s;
-        u->cap_slots = nc;
-    }
-    memset(&u->slots[u->nslots], 0, sizeof *u->slots);
-    *slot = u->nslots++;
-    return RT_OK;
-}
-
 /* Decode one stored part into an owned buffer. For references (is_ref) a
  * marker 1 means tuple packing. */
 static int load_part(agc_unpack *u, uint32_t group, char kind, uint64_t part, int is_ref,
                      uint8_t **data, size_t *len)
 {
-    char name[AGC_SNAME_MAX];
-    agc_group_sname(name, group, kind);
+    char name[32];
+    if (u->prm.version < 3000)   /* formats 1.x and 2.x */
+        snprintf(name, sizeof name, "seg-%u-%s", group, kind == 'r' ? "ref" : "delta");
+    else
+        agc_group_sname(name, group, kind);
     long s = agc_ar_find(u->ar, name);
     if (s < 0)
         return RT_EFORMAT;
@@ -206,77 +173,66 @@ static int load_part(agc_unpack *u, uint32_t group, char kind, uint64_t part, in
     return RT_OK;
 }
 
-static int index_pack(centry *e)
+/* Offsets of the separators of a pack (owned, rt_free). */
+static int index_pack(const uint8_t *data, size_t len, uint32_t **ends, uint32_t *nent)
 {
-    uint32_t n = 0;
-    for (size_t i = 0; i < e->len; i++)
-        n += e->data[i] == AGC_PACK_SEP;
-    e->ends = rt_malloc((n ? n : 1) * sizeof *e->ends);
-    if (!e->ends)
-        return RT_ENOMEM;
-    if (e->len > UINT32_MAX)
+    if (len > UINT32_MAX)
         return RT_EFORMAT;
+    /* Entries are long (a delta or a raw segment): memchr skips them at
+     * vector speed. */
+    uint32_t n = 0;
+    for (const uint8_t *p = data, *end = data + len;
+         (p = memchr(p, AGC_PACK_SEP, (size_t)(end - p))) != NULL; p++)
+        n++;
+    uint32_t *e = rt_malloc((n ? n : 1) * sizeof *e);
+    if (!e)
+        return RT_ENOMEM;
     uint32_t j = 0;
-    for (size_t i = 0; i < e->len; i++)
-        if (e->data[i] == AGC_PACK_SEP)
-            e->ends[j++] = (uint32_t)i;
-    e->nent = n;
+    for (const uint8_t *p = data, *end = data + len;
+         (p = memchr(p, AGC_PACK_SEP, (size_t)(end - p))) != NULL; p++)
+        e[j++] = (uint32_t)(p - data);
+    *ends = e;
+    *nent = n;
     return RT_OK;
 }
 
-static int get_entry(agc_unpack *u, uint32_t group, int kind, uint64_t part, centry **out)
+/* The decoded part, pinned into u->pins[pin] (valid until unpin_all). */
+static int get_entry(agc_unpack *u, uint32_t group, int kind, uint64_t part, int pin,
+                     const agc_centry **out)
 {
-    uint64_t key = ((uint64_t)group << 33) ^ (part << 1) ^ (uint64_t)kind;
-    if (part > UINT32_MAX)
+    if (part >= (1u << 30))
         return RT_EFORMAT;
-    uint64_t v;
-    int found = 0;
-    rt_hmap_get(&u->index, key, &v, &found);
-    if (found) {
-        u->hits++;
-        u->slots[v].tick = ++u->tick;
-        *out = &u->slots[v];
-        return RT_OK;
-    }
-    u->misses++;
-    uint8_t *data = NULL;
-    size_t len = 0;
-    int st = load_part(u, group, kind == KIND_REF ? 'r' : 'd', part, kind == KIND_REF, &data, &len);
+    uint64_t key = (uint64_t)group << 32 | part << 2 | (uint64_t)kind;
+    /* Claimed on a miss, so that threads extracting neighbouring records
+     * wait for one decode of a shared part instead of each decoding it. */
+    const agc_centry *e;
+    int mine;
+    int st = agc_cache_acquire(u->cache, key, &e, &mine);
     if (st)
         return st;
-    size_t slot;
-    st = slot_for(u, len, &slot);
-    if (st) {
-        rt_free(data);
-        return st;
-    }
-    centry *e = &u->slots[slot];
-    memset(e, 0, sizeof *e);
-    e->key = key;
-    e->data = data;
-    e->len = len;
-    e->used = 1;
-    e->tick = ++u->tick;
-    if (kind == KIND_PACK) {
-        st = index_pack(e);
+    if (!mine) {
+        u->hits++;
+    } else {
+        u->misses++;
+        uint8_t *data = NULL;
+        size_t len = 0;
+        uint32_t *ends = NULL, nent = 0;
+        st = load_part(u, group, kind == KIND_REF ? 'r' : 'd', part, kind == KIND_REF, &data, &len);
+        if (!st && kind == KIND_PACK && (st = index_pack(data, len, &ends, &nent)))
+            rt_free(data);
         if (st) {
-            rt_free(e->data);
-            rt_free(e->ends);
-            memset(e, 0, sizeof *e);
+            agc_cache_abandon(u->cache, e);
             return st;
         }
+        agc_cache_fill(u->cache, e, data, len, ends, nent);
     }
-    u->bytes += e->len + (size_t)e->nent * sizeof *e->ends;
-    st = rt_hmap_put(&u->index, key, slot);
-    if (st) {
-        entry_release(u, e);
-        return st;
-    }
+    agc_cache_unpin(u->cache, u->pins[pin]);
+    u->pins[pin] = e;
     *out = e;
     return RT_OK;
 }
 
-static int pack_item(centry *e, uint64_t j, const uint8_t **p, size_t *n)
+static int pack_item(const agc_centry *e, uint64_t j, const uint8_t **p, size_t *n)
 {
     if (j >= e->nent)
         return RT_EFORMAT;
@@ -288,43 +244,32 @@ static int pack_item(centry *e, uint64_t j, const uint8_t **p, size_t *n)
 
 /* LZ-decode segment sg (in_group >= 1) of the group whose reference entry
  * is r into slot ss. */
-static int decode_delta(agc_unpack *u, const agc_seg *sg, centry *r, segslot *ss)
+static int decode_delta(agc_unpack *u, const agc_seg *sg, const agc_centry *r, segslot *ss)
 {
     uint32_t pack = u->prm.pack;
-    /* The pack lookup may evict the reference when the budget is tiny:
-     * remember its key and reload it if that happened. */
     const uint8_t *ref = r->data;
     size_t rlen = r->len;
-    uint64_t rkey = r->key;
-    centry *e;
-    int st = get_entry(u, sg->group, KIND_PACK, (sg->in_group - 1u) / pack, &e);
+    const agc_centry *e;
+    int st = get_entry(u, sg->group, KIND_PACK, (sg->in_group - 1u) / pack, 1, &e);
     if (st)
         return st;
-    uint64_t v;
-    int found = 0;
-    rt_hmap_get(&u->index, rkey, &v, &found);
-    if (!found || u->slots[v].data != ref) {
-        st = get_entry(u, sg->group, KIND_REF, 0, &r);
-        if (st)
-            return st;
-        ref = r->data;
-        rlen = r->len;
-        st = get_entry(u, sg->group, KIND_PACK, (sg->in_group - 1u) / pack, &e);
-        if (st)
-            return st;
-    }
     const uint8_t *d;
     size_t dn, flen;
     st = pack_item(e, (sg->in_group - 1u) % pack, &d, &dn);
     if (st)
         return st;
     int ver = u->prm.version < 2000 ? 1 : 2;
-    /* Measure first: an untrusted raw_len never sizes a buffer. */
-    st = agc_lzd_decode(ref, rlen, d, dn, u->prm.mml, ver, NULL, 0, &flen);
-    if (st)
-        return st;
-    if (flen != sg->raw_len)
-        return RT_EFORMAT;
+    /* An untrusted raw_len never sizes a large buffer: up to 4 MiB (far
+     * above usual segments) it is the decoder's output limit; beyond, the
+     * delta is measured first (the decoder's output-free mode). */
+    flen = sg->raw_len;
+    if (flen > (size_t)4 << 20) {
+        st = agc_lzd_decode(ref, rlen, d, dn, u->prm.mml, ver, NULL, 0, &flen);
+        if (st)
+            return st;
+        if (flen != sg->raw_len)
+            return RT_EFORMAT;
+    }
     ss->valid = 0;
     st = agc_buf_grow(&ss->buf, &ss->cap, flen);
     if (st)
@@ -332,9 +277,75 @@ static int decode_delta(agc_unpack *u, const agc_seg *sg, centry *r, segslot *ss
     st = agc_lzd_decode(ref, rlen, d, dn, u->prm.mml, ver, ss->buf, flen, &flen);
     if (st)
         return st;
+    if (flen != sg->raw_len)
+        return RT_EFORMAT;
     ss->len = flen;
     ss->key = (uint64_t)sg->group << 32 | sg->in_group;
     ss->valid = 1;
+    return RT_OK;
+}
+
+/* Codes of a segment as stored (before any reverse complement). */
+static int segment_fwd(agc_unpack *u, const agc_seg *sg, const uint8_t **seq, size_t *len)
+{
+    const uint8_t *fwd;
+    size_t flen;
+    int st;
+    uint32_t pack = u->prm.pack;
+    unpin_all(u);
+    if (sg->group < NO_RAW_GROUPS) {
+        const agc_centry *e;
+        st = get_entry(u, sg->group, KIND_PACK, sg->in_group / pack, 0, &e);
+        if (st)
+            return st;
+        st = pack_item(e, sg->in_group % pack, &fwd, &flen);
+        if (st)
+            return st;
+    } else if (sg->in_group == 0) {
+        const agc_centry *r;
+        st = get_entry(u, sg->group, KIND_REF, 0, 0, &r);
+        if (st)
+            return st;
+        fwd = r->data;
+        flen = r->len;
+    } else {
+        uint64_t skey = (uint64_t)sg->group << 32 | sg->in_group;
+        segslot *ss = NULL, *lru = NULL, *empty = NULL;
+        for (int i = 0; i < NSEGC; i++) {
+            segslot *x = &u->segc[i];
+            if (x->valid && x->key == skey) {
+                ss = x;
+                break;
+            }
+            if (!x->buf) {
+                if (!empty)
+                    empty = x;
+            } else if (!lru || x->tick < lru->tick) {
+                lru = x;
+            }
+        }
+        if (!ss) {
+            int grow_ok = u->seg_hits * 2 >= u->seg_misses;
+            ss = empty && (grow_ok || !lru || u->seg_misses < 2) ? empty : lru;
+            u->seg_misses++;
+            const agc_centry *r;
+            st = get_entry(u, sg->group, KIND_REF, 0, 0, &r);
+            if (!st)
+                st = decode_delta(u, sg, r, ss);
+            if (st)
+                return st;
+        } else {
+            u->hits++;
+            u->seg_hits++;
+        }
+        ss->tick = ++u->segtick;
+        fwd = ss->buf;
+        flen = ss->len;
+    }
+    if (flen != sg->raw_len)
+        return RT_EFORMAT;
+    *seq = fwd;
+    *len = flen;
     return RT_OK;
 }
 
@@ -342,42 +353,9 @@ int agc_unpack_segment(agc_unpack *u, const agc_seg *sg, const uint8_t **seq, si
 {
     const uint8_t *fwd;
     size_t flen;
-    int st;
-    uint32_t pack = u->prm.pack;
-    if (sg->group < NO_RAW_GROUPS) {
-        centry *e;
-        st = get_entry(u, sg->group, KIND_PACK, sg->in_group / pack, &e);
-        if (st)
-            return st;
-        st = pack_item(e, sg->in_group % pack, &fwd, &flen);
-        if (st)
-            return st;
-    } else {
-        centry *r;
-        st = get_entry(u, sg->group, KIND_REF, 0, &r);
-        if (st)
-            return st;
-        if (sg->in_group == 0) {
-            fwd = r->data;
-            flen = r->len;
-        } else {
-            uint64_t skey = (uint64_t)sg->group << 32 | sg->in_group;
-            segslot *ss = &u->segc[rt_mix64(skey) & (NSEGC - 1)];
-            if (ss->valid && ss->key == skey) {
-                u->hits++;
-                fwd = ss->buf;
-                flen = ss->len;
-            } else {
-                st = decode_delta(u, sg, r, ss);
-                if (st)
-                    return st;
-                fwd = ss->buf;
-                flen = ss->len;
-            }
-        }
-    }
-    if (flen != sg->raw_len)
-        return RT_EFORMAT;
+    int st = segment_fwd(u, sg, &fwd, &flen);
+    if (st)
+        return st;
     if (sg->rc) {
         st = agc_buf_grow(&u->rcb, &u->rc_cap, flen);
         if (st)
@@ -414,4 +392,72 @@ int agc_unpack_range(agc_unpack *u, const agc_ctg *c, uint64_t from, uint64_t to
         pos += clen;
     }
     return (uint64_t)(o - out) == to - from ? RT_OK : RT_EFORMAT;
+}
+
+/* Letters of output positions [k, k + m) of a piece into o: from src
+ * directly, or for a reverse-complemented piece of n codes from the mirrored
+ * source range. */
+static void put_letters(uint8_t *o, const uint8_t *src, size_t n, size_t k, size_t m, int rc)
+{
+    if (rc)
+        agc_codes_to_letters_copy(o, src + (n - k - m), m, 1);
+    else
+        agc_codes_to_letters_copy(o, src + k, m, 0);
+}
+
+int agc_unpack_range_lines(agc_unpack *u, const agc_ctg *c, uint64_t from, uint64_t to,
+                           uint64_t line, uint64_t *colp, uint8_t *out, size_t *out_len)
+{
+    if (from > to || to > c->len || (line && *colp >= line))
+        return RT_ERANGE;
+    uint64_t pos = 0, k = u->prm.k, col = line ? *colp : 0, done = 0;
+    uint8_t *o = out;
+    for (uint32_t s = 0; s < c->nseg && pos < to; s++) {
+        const agc_seg *sg = &c->segs[s];
+        uint64_t skip = s ? k : 0;
+        uint64_t clen = sg->raw_len - skip;
+        if (pos + clen > from && clen) {
+            const uint8_t *seq;
+            size_t n;
+            int st = segment_fwd(u, sg, &seq, &n);
+            if (st)
+                return st;
+            /* The wanted part of the (oriented) segment, then the piece of
+             * the stored codes it comes from. */
+            uint64_t a = skip + (from > pos ? from - pos : 0);
+            uint64_t b = skip + (to < pos + clen ? to - pos : clen);
+            const uint8_t *src = sg->rc ? seq + (n - b) : seq + a;
+            size_t pn = (size_t)(b - a), kk = 0;
+            while (kk < pn) {
+                size_t m = pn - kk;
+                if (line && m > line - col)
+                    m = (size_t)(line - col);
+                put_letters(o, src, pn, kk, m, (int)sg->rc);
+                o += m;
+                kk += m;
+                if (line && (col += m) == line) {
+                    *o++ = '\n';
+                    col = 0;
+                }
+            }
+            done += pn;
+        }
+        pos += clen;
+    }
+    if (done != to - from)
+        return RT_EFORMAT;
+    *colp = col;
+    *out_len = (size_t)(o - out);
+    return RT_OK;
+}
+
+uint64_t agc_unpack_next_cut(const agc_params *p, const agc_ctg *c, uint64_t pos)
+{
+    uint64_t end = 0;
+    for (uint32_t s = 0; s < c->nseg; s++) {
+        end += c->segs[s].raw_len - (s ? p->k : 0);
+        if (end > pos)
+            return end;
+    }
+    return c->len;
 }

@@ -27,8 +27,8 @@ static const char usage_text[] =
     "  -t INT    threads (default: online CPUs, at most 16)\n"
     "  -v INT    verbosity (0; 0-2)\n"
     "  -d        do not store the command line (v3 never stores it)\n"
-    "  -a        adaptive mode (not implemented: default mode is used)\n"
-    "  -f FLOAT  fallback fraction (not implemented: ignored)\n"
+    "  -a        adaptive mode: new splitters for contigs that have none\n"
+    "  -f FLOAT  fraction of fallback minimizers (0; 0-0.05)\n"
     "  --pansn   split inputs into samples named 'sample#hap' from headers\n"
     "            'sample#hap#contig'; each sample's records must be contiguous\n"
     "  -h        this help\n";
@@ -106,7 +106,7 @@ int cagc_cmd_create(int argc, char **argv)
     rt_cli_common co;
     const char *out = NULL, *list = NULL;
     long v;
-    int verbose = 0, adaptive = 0, fallback = 0, c;
+    int verbose = 0, c;
     strvec inputs = {0};
     agc_create_opts_default(&o);
     rt_cli_common_init(&co);
@@ -157,11 +157,18 @@ int cagc_cmd_create(int argc, char **argv)
         case 'd':
             break;
         case 'a':
-            adaptive = 1;
+            o.adaptive = 1;
             break;
-        case 'f':
-            fallback = 1;
+        case 'f': {
+            char *end;
+            double f = strtod(optarg, &end);
+            if (!*optarg || *end || f != f) {
+                fprintf(stderr, "[cagc] create: option -f needs a number, not '%s'\n", optarg);
+                return 1;
+            }
+            o.fallback = f < 0 ? 0 : (f > 0.05 ? 0.05 : f);
             break;
+        }
         case OPT_PANSN:
             o.pansn = 1;
             break;
@@ -185,10 +192,6 @@ int cagc_cmd_create(int argc, char **argv)
         fprintf(stderr, "[cagc] create: -c and --pansn exclude each other\n");
         return 1;
     }
-    if (adaptive)
-        rt_log(&lg, RT_LOG_WARN, "create: -a (adaptive) is not implemented; default mode used");
-    if (fallback)
-        rt_log(&lg, RT_LOG_WARN, "create: -f (fallback) is not implemented; ignored");
     int rc = RT_OK;
     for (int i = optind; i < argc && !rc; i++) {
         rc = push_unique(&inputs, argv[i]);

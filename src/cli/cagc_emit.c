@@ -5,18 +5,17 @@
 
 #include "cli/cagc_get.h"
 
-enum { CHUNK_BASES = 4 << 20 };
+enum { CHUNK_BASES = 1 << 17 };
 
 typedef struct job {
     struct job *next;
     uint32_t sample, ctg;
     uint64_t from, to;
     int last;                 /* last chunk of its record */
+    uint64_t col;             /* line column of the chunk's first letter */
     int file;
     char *hdr;                /* header line of the first chunk, else hlen 0 */
     size_t hlen, hcap;
-    char *seq;
-    size_t seqcap;
     uint8_t *out;             /* wrapped (and maybe gzipped) bytes */
     size_t outlen, outcap;
     uint8_t *gz;
@@ -25,6 +24,7 @@ typedef struct job {
 
 struct cagc_emit {
     const cagc_opts *o;
+    agc_reader *r;            /* the owner's reader (planning, headers) */
     int nthreads;
     agc_reader **readers;     /* one clone per worker */
     struct libdeflate_compressor **c1, **cg;
@@ -67,42 +67,35 @@ static int gz_member(struct libdeflate_compressor *c, const void *src, size_t n,
     return 0;
 }
 
+/* Header and sequence lines go straight into one buffer, so the consumer
+ * makes a single write per job (large ones bypass the output buffer). */
 static int work(void *ctx, void *jp, int worker)
 {
     cagc_emit *e = ctx;
     job *j = jp;
     uint64_t n = j->to - j->from, L = e->o->line;
-    if (grow(&j->seq, &j->seqcap, (size_t)n + 1))
-        return RT_ENOMEM;
-    int st = agc_reader_fetch(e->readers[worker], j->sample, j->ctg, j->from, j->to, j->seq);
-    if (st)
-        return st;
-    size_t need = (size_t)n + (L ? (size_t)(n / L) : 0) + 2;
+    size_t need = j->hlen + (size_t)n + (L ? (size_t)(n / L) : 0) + 2;
     if (grow(&j->out, &j->outcap, need))
         return RT_ENOMEM;
-    uint8_t *o = j->out;
-    if (L) {
-        for (uint64_t off = 0; off < n; off += L) {
-            uint64_t m = n - off < L ? n - off : L;
-            memcpy(o, j->seq + off, (size_t)m);
-            o += m;
-            *o++ = '\n';
-        }
-    } else if (n) {
-        memcpy(o, j->seq, (size_t)n);
-        o += n;
-        if (j->last)
-            *o++ = '\n';
-    }
-    j->outlen = (size_t)(o - j->out);
+    if (j->hlen)
+        memcpy(j->out, j->hdr, j->hlen);
+    size_t got = 0;
+    uint64_t col = j->col;
+    int st = agc_reader_fetch_lines(e->readers[worker], j->sample, j->ctg, j->from, j->to, L,
+                                    &col, (char *)j->out + j->hlen, &got);
+    if (st)
+        return st;
+    /* The record's last line ends here; with no wrapping, the sequence. */
+    if (j->last && (L ? col != 0 : n != 0))
+        j->out[j->hlen + got++] = '\n';
+    j->outlen = j->hlen + got;
     if (e->o->gzip) {
         /* Two members per record as the reference tool writes them: the
          * header at level 1, the sequence at the requested level. */
         size_t gl = 0;
-        if (j->hlen && (st = gz_member(e->c1[worker], j->hdr, j->hlen, &j->gz, &j->gzcap, &gl)))
+        if (j->hlen && (st = gz_member(e->c1[worker], j->out, j->hlen, &j->gz, &j->gzcap, &gl)))
             return st;
-        if (j->outlen &&
-            (st = gz_member(e->cg[worker], j->out, j->outlen, &j->gz, &j->gzcap, &gl)))
+        if (got && (st = gz_member(e->cg[worker], j->out + j->hlen, got, &j->gz, &j->gzcap, &gl)))
             return st;
         uint8_t *t = j->out;
         size_t tc = j->outcap;
@@ -111,7 +104,6 @@ static int work(void *ctx, void *jp, int worker)
         j->gz = t;
         j->gzcap = tc;
         j->outlen = gl;
-        j->hlen = 0;
     }
     return 0;
 }
@@ -143,8 +135,6 @@ static int consume(void *ctx, void *jp, int status)
     int st = status;
     if (!st)
         st = switch_file(e, j->file);
-    if (!st && j->hlen)
-        st = rt_out_write(e->w, j->hdr, j->hlen);
     if (!st && j->outlen)
         st = rt_out_write(e->w, j->out, j->outlen);
     j->next = e->free_jobs;
@@ -159,6 +149,7 @@ int cagc_emit_open(cagc_emit **out, agc_reader *r, const cagc_opts *o, char **pa
     if (!e)
         return RT_ENOMEM;
     e->o = o;
+    e->r = r;
     e->paths = paths;
     e->npaths = npaths;
     e->cur_file = -1;
@@ -184,7 +175,7 @@ int cagc_emit_open(cagc_emit **out, agc_reader *r, const cagc_opts *o, char **pa
     }
     if ((st = rt_pool_create(&e->pool, e->nthreads, 0)))
         goto fail;
-    if ((st = rt_pipe_create(&e->pipe, e->pool, (size_t)e->nthreads * 3 + 1, work, consume, e)))
+    if ((st = rt_pipe_create(&e->pipe, e->pool, (size_t)e->nthreads + 2, work, consume, e)))
         goto fail;
     *out = e;
     return 0;
@@ -209,13 +200,14 @@ static int submit(cagc_emit *e, const cagc_rec *rec, uint64_t from, uint64_t to,
     j->from = from;
     j->to = to;
     j->last = last;
+    j->col = e->o->line ? (from - rec->from) % e->o->line : 0;
     j->file = rec->file;
     j->hlen = 0;
     j->outlen = 0;
     if (first) {
         const char *name;
-        int st = agc_reader_contig(e->readers[0], rec->sample, rec->ctg, &name, NULL);
-        const char *sname = agc_reader_sample_name(e->readers[0], rec->sample);
+        int st = agc_reader_contig(e->r, rec->sample, rec->ctg, &name, NULL);
+        const char *sname = agc_reader_sample_name(e->r, rec->sample);
         size_t need = strlen(name) + strlen(sname) + (rec->range ? strlen(rec->range) : 0) + 4;
         if (!st && grow(&j->hdr, &j->hcap, need))
             st = RT_ENOMEM;
@@ -237,7 +229,17 @@ int cagc_emit_rec(cagc_emit *e, const cagc_rec *rec)
     uint64_t from = rec->from;
     int first = 1;
     do {
-        uint64_t to = rec->to - from > e->chunk ? from + e->chunk : rec->to;
+        uint64_t to = rec->to;
+        if (rec->to - from > e->chunk) {
+            /* End the chunk where a stored segment ends, so that no segment
+             * is decoded for two chunks (lines continue across chunks);
+             * unless the segment is far longer than a chunk. */
+            uint64_t target = from + e->chunk, cut;
+            int st = agc_reader_next_cut(e->r, rec->sample, rec->ctg, target - 1, &cut);
+            if (st)
+                return e->status = st;
+            to = cut <= rec->to && cut - from <= 4 * e->chunk ? cut : target;
+        }
         int st = submit(e, rec, from, to, first, to == rec->to);
         if (st)
             return e->status = st;
@@ -270,7 +272,6 @@ int cagc_emit_close(cagc_emit *e)
         job *j = e->free_jobs;
         e->free_jobs = j->next;
         rt_free(j->hdr);
-        rt_free(j->seq);
         rt_free(j->out);
         rt_free(j->gz);
         rt_free(j);

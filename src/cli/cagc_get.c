@@ -138,8 +138,17 @@ int cagc_cmd_getcol(int argc, char **argv)
     cagc_emit *e = NULL;
     if (!st)
         st = cagc_emit_open(&e, r, &o, paths, (int)ns);
-    for (uint32_t s = o.skip_ref ? 1 : 0; s < ns && !st; s++)
+    /* Format 3 archives are written out in stored order; the reference
+     * tool lists the samples of older formats by name (its collection of
+     * those is a sorted map), and getcol follows that order. */
+    agc_reader_info in;
+    agc_reader_get_info(r, &in);
+    for (uint32_t i = 0; i < ns && !st; i++) {
+        uint32_t s = in.version < 3000 ? agc_reader_sample_sorted(r, i) : i;
+        if (o.skip_ref && s == 0)
+            continue;
         st = emit_sample(e, r, s, paths ? (int)s : 0);
+    }
     rc = finish(r, e, st);
     if (paths)
         for (uint32_t s = 0; s < ns; s++)
@@ -151,7 +160,8 @@ int cagc_cmd_getcol(int argc, char **argv)
 /* ---------------------------------------------------------------- getctg */
 
 typedef struct query {
-    char *name;               /* owned copy, NUL-terminated */
+    char *buf;                /* owned copy of the query text */
+    char *name;               /* into buf */
     char *sample;             /* NULL when absent */
     int has_range;
     long long from, to;       /* as written by the user */
@@ -215,7 +225,7 @@ static void parse_query(char *q, query *out)
 
 typedef RT_VEC(query) query_vec;
 
-static int add_query(query_vec *v, const char *text, int bed, const cagc_opts *o)
+static int add_query(query_vec *v, const char *text, int bed)
 {
     char *q = rt_strdup(text);
     if (!q)
@@ -244,19 +254,14 @@ static int add_query(query_vec *v, const char *text, int bed, const cagc_opts *o
     } else {
         parse_query(q, &x);
     }
-    (void)o;
-    if (x.name != q) {
-        /* name always starts the buffer; keep the owned pointer in name */
-        rt_free(q);
-        return RT_EINVAL;
-    }
+    x.buf = q;
     int st = rt_vec_push(v, x);
     if (st)
         rt_free(q);
     return st;
 }
 
-static int read_lines(query_vec *v, const char *path, int bed, const cagc_opts *o)
+static int read_lines(query_vec *v, const char *path, int bed)
 {
     rt_in *in;
     int st = rt_in_open(&in, path);
@@ -284,7 +289,7 @@ static int read_lines(query_vec *v, const char *path, int bed, const cagc_opts *
         }
         memcpy(t, line, len);
         t[len] = '\0';
-        st = add_query(v, t, bed, o);
+        st = add_query(v, t, bed);
         rt_free(t);
         if (st)
             break;
@@ -393,11 +398,11 @@ int cagc_cmd_getctg(int argc, char **argv)
     query_vec qs = {0};
     int st = 0;
     for (int a = 1; a < o.npos && !st; a++)
-        st = add_query(&qs, o.pos[a], 0, &o);
+        st = add_query(&qs, o.pos[a], 0);
     if (!st && o.regions)
-        st = read_lines(&qs, o.regions, 0, &o);
+        st = read_lines(&qs, o.regions, 0);
     if (!st && o.bed)
-        st = read_lines(&qs, o.bed, 1, &o);
+        st = read_lines(&qs, o.bed, 1);
     if (!st && qs.n == 0) {
         fputs(get_usage, stderr);
         st = RT_EINVAL;
@@ -436,7 +441,7 @@ int cagc_cmd_getctg(int argc, char **argv)
         rc = finish(r, e, st);
     }
     for (size_t i = 0; i < qs.n; i++)
-        rt_free(qs.v[i].name);
+        rt_free(qs.v[i].buf);
     rt_vec_free(&qs);
     rt_free(recs);
     rt_free(ranges);

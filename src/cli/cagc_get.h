@@ -1,12 +1,17 @@
 /* The extraction pipeline shared by getset, getctg and getcol.
  *
  *   owner: plan records -> split into chunks -> rt_pipe_submit
- *   pool:  fetch letters (per-worker reader clone) -> wrap lines -> gzip
- *   owner: consume in submission order -> rt_out (stdout, -o, or per-sample)
+ *   pool:  header + sequence lines, decoded straight into the job's buffer
+ *          (per-worker reader clone) -> gzip
+ *   owner: consume in submission order: one write per job -> rt_out
+ *          (stdout, -o, or per-sample)
  *
- * A record longer than a chunk (a multiple of the line length, ~4 MiB) is
- * split, so memory stays bounded by threads x chunk size whatever the
- * contig lengths and however slow the reader of the output is. */
+ * A record longer than a chunk (~1 MiB) is split at the first end of a
+ * stored segment after it, so chunks decode disjoint segments; a chunk
+ * starts in the line column where the previous one stopped. Memory stays
+ * bounded by threads x chunk size (4 chunks at most when one segment is
+ * that long) whatever the contig lengths and however slow the reader of
+ * the output is. */
 #ifndef KINDRED_CAGC_GET_H
 #define KINDRED_CAGC_GET_H
 

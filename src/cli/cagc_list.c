@@ -124,6 +124,14 @@ static int print_pair(void *ctx, const char *key, const char *val)
     return 0;
 }
 
+/* "date : command", as the reference tool prints stored command lines. */
+static int print_cmd(void *ctx, const char *cmd, const char *date)
+{
+    (void)ctx;
+    fprintf(stderr, "%s : %s\n", date, cmd);
+    return 0;
+}
+
 int cagc_cmd_info(int argc, char **argv)
 {
     cagc_opts o;
@@ -142,6 +150,7 @@ int cagc_cmd_info(int argc, char **argv)
     fprintf(stderr, "Batch size       : %u\n", in.pack);
     fprintf(stderr, "Reference name   : %s\n", in.n_samples ? agc_reader_sample_name(r, 0) : "");
     fprintf(stderr, "Command lines:\n");
+    agc_reader_cmd_lines(r, print_cmd, NULL);
     int st = 0;
     if (o.verbose >= 1) {
         fprintf(stderr, "File type info:\n");

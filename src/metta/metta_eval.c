@@ -35,6 +35,7 @@
 
 enum { F_ARGS = 1, F_CHAIN, F_FUNCTION, F_COLLECT, F_THEN };
 
+
 typedef struct fraw {
     uint32_t depth, mode, space, idx;
 } fraw;
@@ -50,7 +51,11 @@ mo *mm_frame(metta *mt, uint32_t ftype, mo *prev, uint32_t nptr, size_t raw)
         return NULL;
     f->extra = ftype;
     MO_PTRS(f)[0] = prev;
-    FRAW(f)->depth = prev ? FRAW(prev)->depth + 1 : 1;
+    for (uint32_t i = 1; i < nptr; i++) /* a few slots: no memset call */
+        MO_PTRS(f)[i] = NULL;
+    fraw *r = FRAW(f);
+    r->depth = prev ? FRAW(prev)->depth + 1 : 1;
+    r->mode = r->space = r->idx = 0;
     return f;
 }
 
@@ -61,18 +66,45 @@ int mm_depth(const mo *k)
 
 int mm_push(metta_m *m, ml_alt *a)
 {
-    if (rt_vec_push(&m->plan, *a)) {
+    if (m->plan.n == m->plan.cap && rt_vec_reserve(&m->plan, m->plan.n + 1)) {
         m->err = RT_ENOMEM;
         return RT_ENOMEM;
     }
+    /* field by field: a has just been stored that way, and a wide copy
+     * would wait for those stores */
+    ml_alt *d = &m->plan.v[m->plan.n++];
+    d->atom = a->atom;
+    d->type = a->type;
+    d->k = a->k;
+    d->b = a->b;
+    d->aux = a->aux;
+    d->mode = a->mode;
+    d->space = a->space;
+    d->op = a->op;
     return 0;
 }
+
+static int deliver(metta_m *m, ml_alt *cur);
+static int eval_call(metta_m *m, ml_alt *cur);
+static int step(metta_m *m, ml_alt *cur);
+
+/* Continuations that would be pushed and popped at once run in place, up
+ * to this nesting depth; deeper ones go through the plan, so the C stack
+ * stays bounded however long a chain of returns is. */
+enum { NEST_MAX = 48 };
 
 int mm_ret(metta_m *m, ml_alt *cur, ma *val, mo *b)
 {
     if (!val)
         return m->err = RT_ENOMEM;
     ml_alt a = {val, NULL, cur->k, b, NULL, EV_RET, cur->space, 0};
+    if (m->nest < NEST_MAX && m->plan.n == m->plan_mark && !m->multi) {
+        m->nest++;
+        int rc = deliver(m, &a);
+        m->nest--;
+        m->multi = 0;
+        return rc;
+    }
     return mm_push(m, &a);
 }
 
@@ -81,6 +113,15 @@ int mm_eval(metta_m *m, ml_alt *cur, ma *atom, ma *type, uint32_t mode, mo *b)
     if (!atom)
         return m->err = RT_ENOMEM;
     ml_alt a = {atom, type ? type : m->mt->s.undefined, cur->k, b, NULL, mode, cur->space, 0};
+    if (m->nest < NEST_MAX && m->plan.n == m->plan_mark && !m->multi) {
+        /* the step's only outcome: run it now (it counts as a step) */
+        m->nest++;
+        m->steps++;
+        int rc = step(m, &a);
+        m->nest--;
+        m->multi = 0;
+        return rc;
+    }
     return mm_push(m, &a);
 }
 
@@ -91,8 +132,9 @@ static int push_frame_eval(metta_m *m, ml_alt *cur, mo *f, ma *atom, ma *type, u
         return m->err = RT_ENOMEM;
     metta *mt = m->mt;
     if (FRAW(f)->depth > mt->lim.max_depth) {
+        /* the call that would go deeper returns the error instead */
         ma *e = ma_error(mt, atom, mt->s.stackoverflow);
-        ml_alt a = {e, NULL, NULL, cur->b, NULL, EV_RET, cur->space, 0};
+        ml_alt a = {e, NULL, cur->k, cur->b, NULL, EV_RET, cur->space, 0};
         return e ? mm_push(m, &a) : (m->err = RT_ENOMEM);
     }
     ml_alt a = {atom, type ? type : mt->s.undefined, f, cur->b, NULL, mode, cur->space, 0};
@@ -117,7 +159,8 @@ ma *mm_metatype(metta *mt, const ma *a)
 
 int mm_match_types(metta *mt, ma *t1, ma *t2, mo **b)
 {
-    if (t1 == mt->s.undefined || t1 == mt->s.atom || t2 == mt->s.undefined || t2 == mt->s.atom)
+    if (t1 == t2 || t1 == mt->s.undefined || t1 == mt->s.atom || t2 == mt->s.undefined ||
+        t2 == mt->s.atom)
         return 1;
     mo *save = *b;
     if (mb_unify(mt, t1, t2, b))
@@ -137,11 +180,65 @@ static int sym_types(metta *mt, uint32_t sp, ma *a, mo_vec *out)
     ms_symbol *s = &mt->syms.v[a->extra];
     if (s->type)
         return rt_vec_push(out, s->type);
-    return msp_types(mt, sp, a, out);
+    return mc_types(mt, sp, a, out);
 }
+
+/* The one type of a grounded value, or NULL. */
+static ma *ground_type(metta *mt, const ma *a)
+{
+    switch (a->kind) {
+    case MA_INT:
+    case MA_FLT: return mt->s.number;
+    case MA_STR: return mt->s.string;
+    case MA_BOOL: return mt->s.bool_;
+    case MA_SPACE: return mt->s.spacetype;
+    default: return NULL;
+    }
+}
+
+/* A single type known without a query (grounded values, calls of built-ins
+ * with a plain return type), else NULL. */
+static ma *fast_type(metta *mt, uint32_t sp, const ma *a)
+{
+    ma *t = ground_type(mt, a);
+    if (t)
+        return t;
+    if (a->kind == MA_EXPR && a->nptr > 0 && MA_ITEMS(a)[0]->kind == MA_SYM) {
+        ms_symbol *sy = &mt->syms.v[MA_ITEMS(a)[0]->extra];
+        ma *ft = sy->type;
+        /* a call of a function with no declared type (the usual case for
+         * user functions): %Undefined%, as mm_types_of would find */
+        if (!ft && !sy->native && !mt->spaces.v[sp].expr_types && sy->tlist &&
+            sy->tlist->nptr == 0 && sy->tsp == sp && sy->tgen == mt->spaces.v[sp].gen)
+            return mt->s.undefined;
+        if (ft && ft->kind == MA_EXPR && ft->nptr == a->nptr + 1 && MA_ITEMS(ft)[0] == mt->s.arrow) {
+            ma *r = MA_ITEMS(ft)[ft->nptr - 1];
+            if (r->kind == MA_SYM)
+                return r;
+        }
+    }
+    return NULL;
+}
+
+/* Types of the arguments of a call nested this deep (or of a state's
+ * value inside states) are not inferred: they count as %Undefined%. This
+ * bounds the recursion below, also for a state that holds itself. */
+enum { TYPES_DEPTH = 64 };
+
+static int types_of(metta *mt, uint32_t sp, ma *a, mo_vec *out, unsigned depth);
 
 int mm_types_of(metta *mt, uint32_t sp, ma *a, mo_vec *out)
 {
+    return types_of(mt, sp, a, out, 0);
+}
+
+static int types_of(metta *mt, uint32_t sp, ma *a, mo_vec *out, unsigned depth)
+{
+    ma *ft = ground_type(mt, a);
+    if (ft)
+        return rt_vec_push(out, ft);
+    if (depth > TYPES_DEPTH)
+        return rt_vec_push(out, mt->s.undefined);
     int rc = 0;
     ma *t = NULL;
     switch (a->kind) {
@@ -152,9 +249,9 @@ int mm_types_of(metta *mt, uint32_t sp, ma *a, mo_vec *out)
     case MA_SPACE: t = mt->s.spacetype; break;
     case MA_STATE: {
         mo_vec inner = {0};
-        ma *v = a->extra < mt->states.n ? mt->states.v[a->extra] : NULL;
+        ma *v = MO_PTRS(MO_PTRS(a)[0])[0];
         if (v)
-            rc = mm_types_of(mt, sp, v, &inner);
+            rc = types_of(mt, sp, v, &inner, depth + 1);
         ma *it = inner.n ? inner.v[0] : mt->s.undefined;
         rt_vec_free(&inner);
         t = ma_expr2(mt, mt->s.statemonad, it);
@@ -175,43 +272,64 @@ int mm_types_of(metta *mt, uint32_t sp, ma *a, mo_vec *out)
         }
         ma *op = MA_ITEMS(a)[0];
         mo_vec ot = {0};
-        if (op->kind == MA_SYM)
-            rc = sym_types(mt, sp, op, &ot);
+        ma *one = NULL;
+        if (op->kind == MA_SYM) {
+            /* borrow the built-in type or the memo's list: no copy */
+            ms_symbol *sy = &mt->syms.v[op->extra];
+            if (sy->type) {
+                one = sy->type;
+                ot.v = &one;
+                ot.n = 1;
+            } else {
+                ma *list;
+                rc = mc_types_list(mt, sp, op, &list);
+                if (rc == 0) {
+                    ot.v = (mo **)MA_ITEMS(list);
+                    ot.n = list->nptr;
+                }
+            }
+        } else if (op->kind == MA_EXPR) { /* a higher-order call: ((curry +) 2) */
+            rc = types_of(mt, sp, op, &ot, depth + 1);
+        }
         size_t n0 = out->n;
         for (size_t i = 0; i < ot.n && rc == 0; i++) {
             ma *f = ot.v[i];
             if (is_fn_type(mt, f) && f->nptr - 2 == a->nptr - 1) {
                 f = ma_fresh(mt, f);
-                /* bind type variables from the argument types where they are known */
+                if (!f) {
+                    rc = RT_ENOMEM;
+                    break;
+                }
+                /* the call is typed only if every argument fits its parameter */
                 mo *b = NULL;
-                for (uint32_t j = 1; j < a->nptr; j++) {
+                int ok = 1;
+                for (uint32_t j = 1; j < a->nptr && ok && rc == 0; j++) {
                     ma *arg = MA_ITEMS(a)[j];
-                    if (arg->kind == MA_EXPR || arg->kind == MA_VAR)
+                    ma *pt = MA_ITEMS(f)[j];
+                    if (arg->kind == MA_VAR || pt == mt->s.atom || pt == mm_metatype(mt, arg))
                         continue;
                     mo_vec at = {0};
-                    rc = mm_types_of(mt, sp, arg, &at);
-                    for (size_t q = 0; q < at.n; q++)
-                        if (mm_match_types(mt, MA_ITEMS(f)[j], at.v[q], &b))
-                            break;
+                    rc = types_of(mt, sp, arg, &at, depth + 1);
+                    int any = at.n == 0;
+                    for (size_t q = 0; q < at.n && !any; q++)
+                        any = mm_match_types(mt, pt, at.v[q], &b);
+                    ok = any;
                     rt_vec_free(&at);
                 }
-                rc = rc ? rc : rt_vec_push(out, mb_apply(mt, b, MA_ITEMS(f)[f->nptr - 1]));
+                if (ok && rc == 0)
+                    rc = rt_vec_push(out, mb_apply(mt, b, MA_ITEMS(f)[f->nptr - 1]));
             }
         }
         int had_fn = 0;
         for (size_t i = 0; i < ot.n; i++)
             had_fn |= is_fn_type(mt, ot.v[i]);
-        rt_vec_free(&ot);
+        if (op->kind == MA_EXPR)
+            rt_vec_free(&ot);
         if (rc == 0 && out->n == n0 && !had_fn) {
-            /* a tuple: the tuple of its items' types */
-            ma *tt = ma_expr(mt, a->nptr);
-            for (uint32_t j = 0; tt && j < a->nptr && rc == 0; j++) {
-                mo_vec at = {0};
-                rc = mm_types_of(mt, sp, MA_ITEMS(a)[j], &at);
-                MA_ITEMS(tt)[j] = at.n ? at.v[0] : mt->s.undefined;
-                rt_vec_free(&at);
-            }
-            t = tt;
+            if (mt->spaces.v[sp].expr_types) /* declared, as in (: (A B) PairAB) */
+                rc = msp_types(mt, sp, a, out);
+            if (rc == 0 && out->n == n0)
+                t = mt->s.undefined;
         }
         break;
     }
@@ -224,23 +342,81 @@ int mm_types_of(metta *mt, uint32_t sp, ma *a, mo_vec *out)
 
 /* ---------------------------------------------------------------- args */
 
-static ma *undef(metta_m *m) { return m->mt->s.undefined; }
+
+/* A call of a pure built-in on grounded arguments (or on nested calls of
+ * the same kind), computed in place: the value metta() would produce, or
+ * NULL to take the general path. */
+static ma *pure_rec(metta *mt, ma *arg, ma *type, unsigned depth)
+{
+    ma *op = MA_ITEMS(arg)[0];
+    if (op->kind != MA_SYM || depth > 32)
+        return NULL;
+    ms_symbol *s = &mt->syms.v[op->extra];
+    if (!s->pure || s->type->nptr != arg->nptr + 1)
+        return NULL;
+    ma *args[8];
+    if (arg->nptr > 8)
+        return NULL;
+    int changed = 0;
+    for (uint32_t i = 1; i < arg->nptr; i++) {
+        ma *x = MA_ITEMS(arg)[i];
+        args[i] = x;
+        if (x->kind == MA_EXPR && x->nptr > 0) {
+            ma *v = pure_rec(mt, x, MA_ITEMS(s->type)[i], depth + 1);
+            if (!v || ma_is_error(mt, v))
+                return v; /* an error in an argument is the call's result */
+            args[i] = v;
+            changed = 1;
+        } else if (x->kind == MA_EXPR || x->kind == MA_VAR || x->kind == MA_SYM) {
+            return NULL;
+        }
+    }
+    ma *call = arg;
+    if (changed) {
+        call = ma_expr(mt, arg->nptr);
+        if (!call)
+            return NULL;
+        MA_ITEMS(call)[0] = op;
+        for (uint32_t i = 1; i < arg->nptr; i++)
+            MA_ITEMS(call)[i] = args[i];
+    }
+    ma *r = s->pure(mt, call);
+    if (!r || ma_is_error(mt, r))
+        return r;
+    if (type != mt->s.undefined && type != mt->s.atom && type->kind != MA_VAR &&
+        type != MA_ITEMS(s->type)[s->type->nptr - 1])
+        return NULL; /* let the general path report the type error */
+    return r;
+}
+
+static ma *pure_inline(metta *mt, ma *arg, ma *type)
+{
+    return pure_rec(mt, arg, type, 0);
+}
 
 /* Does metta(arg, type) need a machine evaluation? If not, *out is its
  * value (the atom, or a BadType error). */
-static int needs_eval(metta_m *m, uint32_t sp, ma *arg, ma *type, ma **out)
+static inline int needs_eval(metta_m *m, uint32_t sp, ma *arg, ma *type, ma **out)
 {
     metta *mt = m->mt;
     *out = arg;
     if (arg->kind == MA_EXPR && arg->nptr > 0) {
         if (type == mt->s.atom || type == mt->s.expression || ma_is_error(mt, arg))
             return 0;
+        ma *r = pure_inline(mt, arg, type);
+        if (r) {
+            *out = r;
+            return 0;
+        }
         return 1;
     }
     if (arg->kind == MA_VAR || type == mt->s.undefined || type == mt->s.atom ||
         type == mm_metatype(mt, arg) || arg == mt->s.empty)
         return 0;
     if (type->kind == MA_VAR)
+        return 0;
+    ma *gt = ground_type(mt, arg);
+    if (gt == type)
         return 0;
     mo_vec ts = {0};
     if (mm_types_of(mt, sp, arg, &ts) != 0) {
@@ -263,13 +439,29 @@ static int needs_eval(metta_m *m, uint32_t sp, ma *arg, ma *type, ma **out)
     return 0;
 }
 
+/* Is a known to hold no variable (without walking it)? */
+static inline int known_ground(const ma *a)
+{
+    return a->kind != MA_VAR &&
+           (a->kind != MA_EXPR || (a->flags & (MO_HV_KNOWN | MO_HV)) == MO_HV_KNOWN);
+}
+
+/* dst is a copy of src with item i replaced by v: it is ground when both
+ * src and v are known to be, which saves the walk of ma_has_vars later. */
+static inline void copy_ground_flag(ma *dst, const ma *src, const ma *v)
+{
+    if (known_ground(src) && known_ground(v))
+        dst->flags |= MO_HV_KNOWN;
+}
+
 /*
  * Advance an F_ARGS evaluation: built holds the items evaluated so far
  * (index < idx); evaluate the rest, inline when possible.
  * ftype: the function type (typed mode) or NULL (tuple mode: every item
  * including the head is evaluated with %Undefined%).
  */
-static int args_advance(metta_m *m, ml_alt *cur, ma *built, ma *ftype, ma *rettype, uint32_t idx)
+static int args_advance(metta_m *m, ml_alt *cur, ma *built, ma *ftype, ma *rettype, uint32_t idx,
+                        int owned)
 {
     metta *mt = m->mt;
     uint32_t n = built->nptr;
@@ -290,11 +482,32 @@ static int args_advance(metta_m *m, ml_alt *cur, ma *built, ma *ftype, ma *retty
         }
         if (!v)
             return m->err = RT_ENOMEM;
-        if (v != arg) { /* a BadType error: the call's result */
-            return mm_ret(m, cur, v, cur->b);
+        if (v != arg) {
+            if (ma_is_error(mt, v)) /* a BadType or runtime error: the call's result */
+                return mm_ret(m, cur, v, cur->b);
+            /* a pure call computed in place: copy the items once */
+            if (!owned) {
+                ma *nb = ma_expr(mt, n);
+                if (!nb)
+                    return m->err = RT_ENOMEM;
+                memcpy(MA_ITEMS(nb), MA_ITEMS(built), (size_t)n * sizeof(ma *));
+                copy_ground_flag(nb, built, v);
+                built = nb;
+                owned = 1;
+            } else if (!known_ground(v)) {
+                built->flags = 0;
+            }
+            MA_ITEMS(built)[idx] = v;
         }
     }
     ml_alt a = {built, rettype, cur->k, cur->b, NULL, EV_CALL, cur->space, 0};
+    if (m->nest < NEST_MAX && m->plan.n == m->plan_mark && !m->multi) {
+        m->nest++;
+        int rc = eval_call(m, &a);
+        m->nest--;
+        m->multi = 0;
+        return rc;
+    }
     return mm_push(m, &a);
 }
 
@@ -304,19 +517,18 @@ static int deliver_args(metta_m *m, ml_alt *cur, mo *f)
     ma *built = MO_PTRS(f)[1];
     uint32_t idx = FRAW(f)->idx;
     ma *v = cur->atom;
-    ml_alt next = *cur;
-    next.k = FPREV(f);
     int typed = FRAW(f)->mode;
     if (v == mt->s.empty || ma_is_error(mt, v)) {
         if (!typed || v != MA_ITEMS(built)[idx])
-            return mm_ret(m, &next, v, cur->b);
+            return mm_ret(m, cur, v, cur->b);
     }
     ma *nb = ma_expr(mt, built->nptr);
     if (!nb)
         return m->err = RT_ENOMEM;
     memcpy(MA_ITEMS(nb), MA_ITEMS(built), (size_t)built->nptr * sizeof(ma *));
+    copy_ground_flag(nb, built, v);
     MA_ITEMS(nb)[idx] = v;
-    return args_advance(m, &next, nb, MO_PTRS(f)[2], MO_PTRS(f)[3], idx + 1);
+    return args_advance(m, cur, nb, MO_PTRS(f)[2], MO_PTRS(f)[3], idx + 1, 1);
 }
 
 /* ---------------------------------------------------------------- metta */
@@ -326,13 +538,26 @@ static int interpret_expression(metta_m *m, ml_alt *cur, ma *x)
     metta *mt = m->mt;
     ma *op = MA_ITEMS(x)[0];
     ma *type = cur->type;
-    mo_vec ts = {0};
+    struct {
+        ma **v;
+        size_t n;
+    } ts = {NULL, 0};
+    ma *one;
     int rc = 0;
-    if (op->kind == MA_SYM)
-        rc = sym_types(mt, cur->space, op, &ts);
-    if (rc) {
-        rt_vec_free(&ts);
-        return m->err = rc;
+    if (op->kind == MA_SYM) {
+        ms_symbol *sy = &mt->syms.v[op->extra];
+        if (sy->type) {
+            one = sy->type;
+            ts.v = &one;
+            ts.n = 1;
+        } else {
+            ma *list;
+            rc = mc_types_list(mt, cur->space, op, &list);
+            if (rc)
+                return m->err = rc;
+            ts.v = MA_ITEMS(list);
+            ts.n = list->nptr;
+        }
     }
     int has_plain = ts.n == 0;
     mo_vec errs = {0};
@@ -346,7 +571,7 @@ static int interpret_expression(metta_m *m, ml_alt *cur, ma *x)
             rt_vec_push(&errs, ma_error(mt, x, mt->s.incorrect_nargs));
             continue;
         }
-        f = ma_fresh(mt, f);
+        /* type variables are bound only in tb, local to this check */
         mo *tb = NULL;
         int ok = 1;
         for (uint32_t j = 1; j < x->nptr && ok; j++) {
@@ -354,11 +579,15 @@ static int interpret_expression(metta_m *m, ml_alt *cur, ma *x)
             ma *pt = MA_ITEMS(f)[j];
             if (arg->kind == MA_VAR || pt == mt->s.atom || pt == mt->s.undefined)
                 continue;
-            mo_vec at = {0};
+            ma *fast = fast_type(mt, cur->space, arg);
+            if (fast && (fast == pt || fast == mt->s.undefined))
+                continue;
+            mo_vec at = m->scr_t; /* reused storage */
+            at.n = 0;
             if (mm_types_of(mt, cur->space, arg, &at) != 0) {
-                rt_vec_free(&at);
-                rt_vec_free(&ts);
-                rt_vec_free(&errs);
+                m->scr_t = at;
+                if (errs.v)
+                    rt_vec_free(&errs);
                 return m->err = RT_ENOMEM;
             }
             int any = at.n == 0;
@@ -374,34 +603,38 @@ static int interpret_expression(metta_m *m, ml_alt *cur, ma *x)
                 rt_vec_push(&errs, ma_error(mt, x, bat));
                 ok = 0;
             }
-            rt_vec_free(&at);
+            m->scr_t = at;
         }
         if (!ok)
             continue;
         ma *ret = MA_ITEMS(f)[f->nptr - 1];
-        if (!mm_match_types(mt, type, mb_apply(mt, tb, ret), &tb)) {
+        if (!mm_match_types(mt, type, tb ? mb_apply(mt, tb, ret) : ret, &tb)) {
             rt_vec_push(&errs, ma_error(mt, x, ma_expr3(mt, mt->s.badtype, type, ret)));
             continue;
         }
         if (ret == mt->s.expression)
             ret = mt->s.undefined;
-        ma *ft = mb_apply(mt, tb, f);
-        rt_vec_free(&ts);
-        rt_vec_free(&errs);
-        ml_alt c = *cur;
+        ma *ft = tb ? mb_apply(mt, tb, f) : f;
+        if (errs.v)
+            rt_vec_free(&errs);
+        ma *rt = tb ? mb_apply(mt, tb, ret) : ret;
+        if (rt->kind == MA_VAR) /* an unconstrained result type */
+            rt = mt->s.undefined;
         /* the head is a symbol: it evaluates to itself */
-        return args_advance(m, &c, x, ft, mb_apply(mt, tb, ret), 1);
+        return args_advance(m, cur, x, ft, rt, 1, 0);
     }
-    rt_vec_free(&ts);
     if (!has_plain && errs.n) {
+        m->multi = 1; /* several results: keep their order */
         for (size_t i = errs.n; i-- > 0;)
             if (mm_ret(m, cur, errs.v[i], cur->b))
                 break;
-        rt_vec_free(&errs);
+        if (errs.v)
+            rt_vec_free(&errs);
         return m->err;
     }
-    rt_vec_free(&errs);
-    return args_advance(m, cur, x, NULL, type, 0);
+    if (errs.v)
+        rt_vec_free(&errs);
+    return args_advance(m, cur, x, NULL, type, 0, 0);
 }
 
 static int eval_metta(metta_m *m, ml_alt *cur)
@@ -451,16 +684,291 @@ static int on_rule(metta *mt, void *c, ma *inst)
     return 0;
 }
 
+/* The fast paths below recurse on the C stack down to this depth; deeper
+ * atoms take the general path (iterative unification and substitution). */
+enum { FAST_DEPTH = 48 };
+
+/* Values of a rule's variables lo..lo+n-1 (n <= 64) after a one-sided
+ * match: vals[i] is set when bit i of seen is (no zeroing needed). */
+typedef struct svals {
+    metta *mt;
+    ma **vals;
+    uint64_t seen;
+    uint32_t lo, n;
+    int ok; /* cleared when a variable has no value: take the general path */
+} svals;
+
+static inline ma *sv_get(const svals *sv, const ma *var)
+{
+    uint32_t i = var->extra - sv->lo;
+    if (var->extra < sv->lo || i >= sv->n || !(sv->seen >> i & 1))
+        return NULL;
+    return sv->vals[i];
+}
+
+/* One-sided match of a rule pattern (variables lo..lo+n-1) against a
+ * ground term, filling vals; 0 on mismatch, -1 when the pattern needs the
+ * general path. */
+static int match_ground(svals *sv, ma *pat, ma *term, unsigned depth)
+{
+    if (pat->kind == MA_VAR) {
+        uint32_t i = pat->extra - sv->lo;
+        if (pat->extra < sv->lo || i >= sv->n)
+            return -1;
+        if (!(sv->seen >> i & 1)) {
+            sv->seen |= (uint64_t)1 << i;
+            sv->vals[i] = term;
+            return 1;
+        }
+        return ma_equal(sv->vals[i], term);
+    }
+    if (pat->kind == MA_EXPR) {
+        if (term->kind != MA_EXPR || term->nptr != pat->nptr)
+            return 0;
+        if (depth > FAST_DEPTH)
+            return -1;
+        for (uint32_t k = 0; k < pat->nptr; k++) {
+            ma *p = MA_ITEMS(pat)[k], *t = MA_ITEMS(term)[k];
+            if (p == t)
+                continue;
+            if (p->kind == MA_SYM) /* interned: a different object differs */
+                return 0;
+            int r = match_ground(sv, p, t, depth + 1);
+            if (r <= 0)
+                return r;
+        }
+        return 1;
+    }
+    return pat == term || (pat->kind != MA_SYM && ma_equal(pat, term));
+}
+
+/* rhs with its variables replaced by vals; NULL in *ok = 0 when a variable
+ * has no value (a variable only in the body: general path). */
+/* rhs with its variables replaced by their values; NULL with ok = 0 when
+ * a variable has none (a variable only in the body), or too deep. */
+static ma *subst_vals(svals *sv, ma *a, unsigned depth)
+{
+    if (a->kind == MA_VAR) {
+        ma *v = sv_get(sv, a);
+        if (!v)
+            sv->ok = 0;
+        return v;
+    }
+    if (a->kind != MA_EXPR || !ma_has_vars(a)) /* ground parts are shared */
+        return a;
+    if (depth > FAST_DEPTH) {
+        sv->ok = 0;
+        return NULL;
+    }
+    /* every variable gets a value or the whole substitution gives up, so
+     * an expression with variables always becomes a new one */
+    uint32_t na = a->nptr;
+    ma *out = mh_alloc(sv->mt, MA_EXPR, na, 0);
+    if (!out)
+        return NULL;
+    for (uint32_t k = 0; k < na; k++) {
+        ma *c = MA_ITEMS(a)[k];
+        if (c->kind == MA_VAR || c->kind == MA_EXPR) {
+            c = subst_vals(sv, c, depth + 1);
+            if (!c)
+                return NULL;
+        }
+        MA_ITEMS(out)[k] = c;
+    }
+    /* the values are parts of a ground call: so is the result */
+    out->flags = MO_HV_KNOWN;
+    return out;
+}
+
+/*
+ * The value of a rule's condition (op x y) where op is a pure built-in
+ * returning Bool and x, y are grounded literals or variables bound to
+ * grounded values: computed on a call assembled in this frame, with no
+ * allocation. NULL when any of that does not hold, or when the result is
+ * an error (whose atom must name a real call): the caller then
+ * instantiates the condition and takes the general route.
+ */
+static ma *cond_vals(svals *sv, ma *c)
+{
+    metta *mt = sv->mt;
+    if (c->kind != MA_EXPR || c->nptr < 2 || c->nptr > 3 || MA_ITEMS(c)[0]->kind != MA_SYM)
+        return NULL;
+    ms_symbol *s = &mt->syms.v[MA_ITEMS(c)[0]->extra];
+    if (!s->pure || s->type->nptr != c->nptr + 1 || MA_ITEMS(s->type)[c->nptr] != mt->s.bool_)
+        return NULL;
+    struct {
+        mo h;
+        ma *items[3];
+    } call;
+    memset(&call.h, 0, sizeof call.h);
+    call.h.kind = MA_EXPR;
+    call.h.nptr = c->nptr;
+    call.h.flags = MO_HV_KNOWN;
+    call.items[0] = MA_ITEMS(c)[0];
+    for (uint32_t i = 1; i < c->nptr; i++) {
+        ma *x = MA_ITEMS(c)[i];
+        if (x->kind == MA_VAR && !(x = sv_get(sv, x)))
+            return NULL;
+        if (!ma_is_grounded(x))
+            return NULL;
+        call.items[i] = x;
+    }
+    ma *r = s->pure(mt, &call.h);
+    return r && !ma_is_error(mt, r) ? r : NULL;
+}
+
+/* One cached rule against call: the body with the rule's variables bound
+ * and, for the call's own variables, bindings added to cur->b. */
+static int try_rule(metta *mt, ml_alt *cur, ma *call, ma *rule, uint32_t lo, uint32_t hi,
+                    ma **body, mo **nb, int ground)
+{
+    enum { NV = 64 };
+    if (ground && hi - lo + 1 <= NV) {
+        ma *vals[NV];
+        svals sv = {mt, vals, 0, lo, hi - lo + 1, 1};
+        int r = match_ground(&sv, MA_ITEMS(rule)[1], call, 0);
+        if (r == 0)
+            return 0;
+        if (r > 0) {
+            ma *rhs = MA_ITEMS(rule)[2];
+            if (rhs->kind == MA_EXPR && rhs->nptr == 4 && MA_ITEMS(rhs)[0] == mt->s.if_ &&
+                cur->type != mt->s.atom && cur->type != mt->s.expression) {
+                /* (if C T E) whose condition is a pure built-in on ground
+                 * values: decide now and instantiate only the branch taken,
+                 * exactly what evaluating the whole body would give */
+                ma *v = cond_vals(&sv, MA_ITEMS(rhs)[1]);
+                if (!v) {
+                    ma *c = subst_vals(&sv, MA_ITEMS(rhs)[1], 0);
+                    v = sv.ok && c && c->kind == MA_EXPR && c->nptr > 0
+                            ? pure_inline(mt, c, mt->s.bool_)
+                            : NULL;
+                }
+                if (v && (v == mt->t_true || v == mt->t_false || ma_is_error(mt, v))) {
+                    ma *bd = ma_is_error(mt, v)
+                                 ? v
+                                 : subst_vals(&sv, MA_ITEMS(rhs)[v == mt->t_true ? 2 : 3], 0);
+                    if (sv.ok) {
+                        if (!bd)
+                            return -1;
+                        *body = bd;
+                        *nb = cur->b;
+                        return 1;
+                    }
+                }
+                sv.ok = 1;
+            }
+            ma *bd = subst_vals(&sv, rhs, 0);
+            if (sv.ok) {
+                if (!bd)
+                    return -1;
+                *body = bd;
+                *nb = cur->b;
+                return 1;
+            }
+        }
+    }
+    mo *b2 = cur->b;
+    if (!mb_unify(mt, call, MA_ITEMS(rule)[1], &b2))
+        return 0;
+    ma *bd = mb_apply(mt, b2, MA_ITEMS(rule)[2]);
+    mo *out = cur->b;
+    int oom = !bd;
+    RT_VEC(ma *) map = {0};
+    for (mo *c = b2; c && c != cur->b; c = MO_PTRS(c)[0]) {
+        ma *var = MO_PTRS(c)[1];
+        if (var->extra >= lo && var->extra <= hi)
+            continue;
+        ma *val = mb_apply(mt, b2, MO_PTRS(c)[2]);
+        if (val && ma_has_range(val, lo, hi))
+            val = ma_fresh_range(mt, val, lo, hi, &map);
+        out = val ? mb_add(mt, out, var, val) : NULL;
+        if (!out) {
+            oom = 1;
+            break;
+        }
+    }
+    if (bd && ma_has_range(bd, lo, hi))
+        bd = ma_fresh_range(mt, bd, lo, hi, &map);
+    rt_vec_free(&map);
+    if (oom || !bd)
+        return -1;
+    *body = bd;
+    *nb = out;
+    return 1;
+}
+
 /* Results of evaluating `call` against the `=` rules of the space. */
 static int call_rules(metta_m *m, ml_alt *cur, ma *call, uint32_t mode)
 {
     metta *mt = m->mt;
-    ma *r = ma_var_new(mt, 0);
-    ma *pat = r ? ma_expr3(mt, mt->s.eq, call, r) : NULL;
-    if (!pat)
-        return m->err = RT_ENOMEM;
-    rulectx rc = {mt, call, cur->b, {0}, {0}};
-    int st = msp_query(mt, cur->space, pat, on_rule, &rc);
+    ma *list;
+    uint32_t lo, hi;
+    ma *head = MA_ITEMS(call)[0];
+    if (head->kind != MA_SYM && !mt->spaces.v[cur->space].odd_rules)
+        /* no rule in this space has such a head */
+        return mm_ret(m, cur, mode == EV_MINIMAL ? mt->s.notreducible : call, cur->b);
+    int st = mc_rules(mt, cur->space, call, &list, &lo, &hi);
+    if (st)
+        return m->err = st;
+    uint32_t emode = mode == EV_MINIMAL ? EV_MINIMAL : EV_METTA;
+    if (list) {
+        /* the usual case, one matching rule, needs no result vectors */
+        int ground = !ma_has_vars(call);
+        ma *body1 = NULL;
+        mo *nb1 = NULL;
+        uint32_t i = 0;
+        for (; i < list->nptr; i++) {
+            int r = try_rule(mt, cur, call, MA_ITEMS(list)[i], lo, hi, &body1, &nb1, ground);
+            if (r < 0)
+                return m->err = RT_ENOMEM;
+            if (r > 0)
+                break;
+        }
+        if (i == list->nptr) {
+            if (mode == EV_MINIMAL) /* eval: NotReducible */
+                return mm_ret(m, cur, mt->s.notreducible, cur->b);
+            return mm_ret(m, cur, call, cur->b);
+        }
+        mo_vec *bodies = &m->scr_a, *binds = &m->scr_b;
+        size_t nmore = 0;
+        for (i++; i < list->nptr && st == 0; i++) {
+            ma *body;
+            mo *nb;
+            int r = try_rule(mt, cur, call, MA_ITEMS(list)[i], lo, hi, &body, &nb, ground);
+            if (r < 0)
+                st = RT_ENOMEM;
+            if (r <= 0)
+                continue;
+            if (nmore++ == 0)
+                bodies->n = binds->n = 0;
+            if (rt_vec_push(bodies, body) || rt_vec_push(binds, nb))
+                st = RT_ENOMEM;
+        }
+        /* pushing the results cannot run another call_rules (mm_eval only
+         * runs in place when there is a single result) */
+        if (st == 0 && nmore)
+            m->multi = 1; /* several results: keep their order */
+        for (size_t k = nmore; k-- > 0 && st == 0;)
+            st = mm_eval(m, cur, bodies->v[k], cur->type, emode, binds->v[k]);
+        if (st == 0)
+            st = mm_eval(m, cur, body1, cur->type, emode, nb1);
+        if (st)
+            m->err = st;
+        return st;
+    }
+    rulectx rc = {mt, call, cur->b, m->scr_a, m->scr_b};
+    rc.bodies.n = rc.binds.n = 0;
+    {
+        ma *r = ma_var_new(mt, 0);
+        ma *pat = r ? ma_expr3(mt, mt->s.eq, call, r) : NULL;
+        if (!pat)
+            return m->err = RT_ENOMEM;
+        st = msp_query(mt, cur->space, pat, on_rule, &rc);
+    }
+    /* hand the storage back first: a result delivered in place may run
+     * another call_rules, which reuses it */
+    m->scr_a = rc.bodies;
+    m->scr_b = rc.binds;
     if (st == 0) {
         if (rc.bodies.n == 0) {
             if (mode == EV_MINIMAL) /* eval: NotReducible */
@@ -468,12 +976,11 @@ static int call_rules(metta_m *m, ml_alt *cur, ma *call, uint32_t mode)
             else
                 st = mm_ret(m, cur, call, cur->b);
         }
+        if (rc.bodies.n > 1)
+            m->multi = 1; /* several results: keep their order */
         for (size_t i = rc.bodies.n; i-- > 0 && st == 0;)
-            st = mm_eval(m, cur, rc.bodies.v[i], cur->type, mode == EV_MINIMAL ? EV_MINIMAL : EV_METTA,
-                         rc.binds.v[i]);
+            st = mm_eval(m, cur, rc.bodies.v[i], cur->type, emode, rc.binds.v[i]);
     }
-    rt_vec_free(&rc.bodies);
-    rt_vec_free(&rc.binds);
     if (st)
         m->err = st;
     return st;
@@ -493,6 +1000,8 @@ static int eval_call(metta_m *m, ml_alt *cur)
     cur->mode = EV_METTA;
     if (op->kind == MA_SYM && mt->syms.v[op->extra].native)
         return mt->syms.v[op->extra].native(m, cur, x, cur->type);
+    if (op->kind == MA_VAR)
+        return mm_ret(m, cur, x, cur->b);
     return call_rules(m, cur, x, EV_METTA);
 }
 
@@ -537,7 +1046,7 @@ static int eval_minimal(metta_m *m, ml_alt *cur)
 /* A growable list: MK_LIST {items-array, binds-array}, raw u32 count. */
 static mo *list_new(metta *mt)
 {
-    mo *l = mh_alloc(mt, MK_LIST, 2, sizeof(uint32_t));
+    mo *l = mh_alloc0(mt, MK_LIST, 2, sizeof(uint32_t));
     return l;
 }
 
@@ -548,8 +1057,8 @@ static int list_push(metta *mt, mo *l, ma *v, mo *b)
     uint32_t cap = items ? items->nptr : 0;
     if (*cnt == cap) {
         uint32_t nc = cap ? cap * 2 : 8;
-        mo *ni = mh_alloc(mt, MK_LIST, nc, 0);
-        mo *nb = mh_alloc(mt, MK_LIST, nc, 0);
+        mo *ni = mh_alloc0(mt, MK_LIST, nc, 0);
+        mo *nb = mh_alloc0(mt, MK_LIST, nc, 0);
         if (!ni || !nb)
             return RT_ENOMEM;
         if (items) {
@@ -612,24 +1121,27 @@ static int deliver(metta_m *m, ml_alt *cur)
             return m->err = RT_ENOMEM;
         return 0;
     }
-    ml_alt next = *cur;
-    next.k = FPREV(f);
-    next.space = FRAW(f)->space;
-    switch (f->extra) {
-    case F_ARGS:
-        next.space = cur->space;
+    /* cur belongs to the caller and is not used after this call, so it
+     * becomes the continuation in place: a copy of the whole alternative
+     * would be read back before its parts are stored (a stall) */
+    cur->k = FPREV(f);
+    if (f->extra == F_ARGS)
         return deliver_args(m, cur, f);
+    cur->space = FRAW(f)->space;
+    switch (f->extra) {
     case F_CHAIN: {
         ma *t = ma_subst(mt, MO_PTRS(f)[2], MO_PTRS(f)[1], cur->atom);
-        return mm_eval(m, &next, t, MO_PTRS(f)[3], FRAW(f)->mode, cur->b);
+        return mm_eval(m, cur, t, MO_PTRS(f)[3], FRAW(f)->mode, cur->b);
     }
     case F_FUNCTION: {
         ma *v = cur->b ? mb_apply(mt, cur->b, cur->atom) : cur->atom;
+        if (!v)
+            return m->err = RT_ENOMEM;
         if (v->kind == MA_EXPR && v->nptr == 2 && MA_ITEMS(v)[0] == mt->s.ret)
-            return mm_eval(m, &next, MA_ITEMS(v)[1], MO_PTRS(f)[1], FRAW(f)->mode, cur->b);
+            return mm_eval(m, cur, MA_ITEMS(v)[1], MO_PTRS(f)[1], FRAW(f)->mode, cur->b);
         if (ma_is_error(mt, v))
-            return mm_ret(m, &next, v, cur->b);
-        return mm_ret(m, &next, ma_error(mt, MO_PTRS(f)[2], mt->s.noreturn), cur->b);
+            return mm_ret(m, cur, v, cur->b);
+        return mm_ret(m, cur, ma_error(mt, v, mt->s.noreturn), cur->b);
     }
     case F_COLLECT: {
         ma *v = cur->b ? mb_apply(mt, cur->b, cur->atom) : cur->atom;
@@ -637,9 +1149,23 @@ static int deliver(metta_m *m, ml_alt *cur)
             return m->err = RT_ENOMEM;
         return 0;
     }
+    case F_THEN:
+        return ml_then(m, cur, FRAW(f)->idx, MO_PTRS(f)[1], cur->atom, cur->b);
     default:
         return m->err = RT_EINVAL;
     }
+}
+
+int mm_then(metta_m *m, ml_alt *cur, ma *atom, uint32_t op, ma *aux)
+{
+    mo *f = mm_frame(m->mt, F_THEN, cur->k, 2, 0);
+    if (!f)
+        return m->err = RT_ENOMEM;
+    MO_PTRS(f)[1] = aux;
+    FRAW(f)->idx = op;
+    FRAW(f)->mode = cur->mode;
+    FRAW(f)->space = cur->space;
+    return push_frame_eval(m, cur, f, atom, m->mt->s.undefined, EV_METTA);
 }
 
 /* Frames used by the library. */
@@ -708,6 +1234,8 @@ int mm_run(metta *mt, metta_m *m, ma *atom, uint32_t space)
         }
         ml_alt cur = m->plan.v[--m->plan.n];
         m->steps++;
+        m->plan_mark = m->plan.n;
+        m->multi = 0;
         step(m, &cur);
         if (mt->oom)
             m->err = RT_ENOMEM;
@@ -718,6 +1246,9 @@ int mm_run(metta *mt, metta_m *m, ma *atom, uint32_t space)
 
 void mm_fini(metta_m *m)
 {
+    rt_vec_free(&m->scr_a);
+    rt_vec_free(&m->scr_b);
+    rt_vec_free(&m->scr_t);
     rt_vec_free(&m->plan);
     rt_vec_free(&m->results);
     rt_vec_free(&m->resb);

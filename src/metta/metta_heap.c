@@ -17,7 +17,12 @@
 
 #include <stdlib.h>
 
-enum { CHUNK_DEFAULT = 1 << 20, GC_MIN_THRESHOLD = 16 << 20 };
+enum {
+    CHUNK_DEFAULT = 1 << 20,
+    GC_MIN_THRESHOLD = 4 << 20,
+    RESERVE_BYTES = 4 << 20 /* set aside so that running out of memory in
+                             * the middle of a step never yields NULL atoms */
+};
 
 static mh_chunk *chunk_new(size_t cap)
 {
@@ -37,28 +42,43 @@ static char *chunk_data(mh_chunk *c)
     return (char *)p;
 }
 
+static void set_bump(mh_heap *h)
+{
+    h->bump = chunk_data(h->head) + h->head->used;
+    h->limit = chunk_data(h->head) + h->head->cap;
+}
+
 int mh_init(metta *mt)
 {
     mt->heap.head = chunk_new(CHUNK_DEFAULT);
-    if (!mt->heap.head)
+    mt->heap.reserve = chunk_new(RESERVE_BYTES);
+    if (!mt->heap.head || !mt->heap.reserve)
         return RT_ENOMEM;
+    set_bump(&mt->heap);
     mt->heap.threshold = GC_MIN_THRESHOLD;
     return 0;
 }
 
-void mh_fini(metta *mt)
+static void free_list(mh_chunk *c)
 {
-    mh_chunk *c = mt->heap.head;
     while (c) {
         mh_chunk *n = c->next;
         rt_free(c);
         c = n;
     }
-    mt->heap.head = NULL;
+}
+
+void mh_fini(metta *mt)
+{
+    free_list(mt->heap.head);
+    free_list(mt->heap.free1);
+    free_list(mt->heap.reserve);
+    mt->heap.reserve = NULL;
+    mt->heap.head = mt->heap.free1 = NULL;
     rt_vec_free(&mt->roots);
 }
 
-mo *mh_alloc(metta *mt, uint8_t kind, uint32_t nptr, size_t raw)
+mo *mh_alloc_slow(metta *mt, uint8_t kind, uint32_t nptr, size_t raw)
 {
     size_t sz = sizeof(mo) + (size_t)nptr * sizeof(void *) + raw;
     if (sz < sizeof(mo) + 8)
@@ -68,27 +88,54 @@ mo *mh_alloc(metta *mt, uint8_t kind, uint32_t nptr, size_t raw)
         mt->oom = 1;
         return NULL;
     }
-    mh_chunk *c = mt->heap.head;
+    mh_heap *h = &mt->heap;
+    mh_chunk *c = h->head;
+    c->used = (size_t)(h->bump - chunk_data(c));
     if (c->cap - c->used < sz) {
         size_t cap = sz > CHUNK_DEFAULT ? sz : CHUNK_DEFAULT;
-        mh_chunk *n = chunk_new(cap);
+        mh_chunk *n;
+        if (cap == CHUNK_DEFAULT && h->free1) {
+            n = h->free1;
+            h->free1 = n->next;
+            n->used = 0;
+            n->next = NULL;
+        } else {
+            n = chunk_new(cap);
+        }
+        if (!n && h->reserve && h->reserve->cap >= sz) {
+            /* out of memory: finish this step from the reserve; the
+             * evaluator sees mt->oom after the step and stops */
+            n = h->reserve;
+            h->reserve = NULL;
+            n->used = 0;
+        }
         if (!n) {
             mt->oom = 1;
             return NULL;
         }
+        if (!h->reserve)
+            mt->oom = 1;
         n->next = c;
-        mt->heap.head = c = n;
+        h->head = c = n;
+        set_bump(h);
     }
-    mo *o = (mo *)(chunk_data(c) + c->used);
-    c->used += sz;
-    mt->heap.allocated += sz;
+    mo *o = (mo *)h->bump;
+    h->bump += sz;
+    h->allocated += sz;
     o->size = (uint32_t)sz;
     o->nptr = nptr;
     o->kind = kind;
     o->flags = 0;
     o->pad = 0;
     o->extra = 0;
-    memset(MO_PTRS(o), 0, (size_t)nptr * sizeof(void *));
+    return o;
+}
+
+mo *mh_alloc0(metta *mt, uint8_t kind, uint32_t nptr, size_t raw)
+{
+    mo *o = mh_alloc(mt, kind, nptr, raw);
+    if (o)
+        memset(MO_PTRS(o), 0, o->size - sizeof(mo));
     return o;
 }
 
@@ -105,8 +152,30 @@ void mh_root_pop(metta *mt, size_t n)
 /* ---------------------------------------------------------------- collector */
 
 typedef struct gc {
-    mh_chunk *to;
+    metta *mt;
+    RT_VEC(mh_chunk *) to; /* to-space chunks in the order they were filled */
+    int oom;
 } gc;
+
+static mh_chunk *gc_chunk(gc *g, size_t need)
+{
+    mh_heap *h = &g->mt->heap;
+    mh_chunk *c;
+    if (need <= CHUNK_DEFAULT && h->free1) {
+        c = h->free1;
+        h->free1 = c->next;
+    } else {
+        c = chunk_new(need > CHUNK_DEFAULT ? need : CHUNK_DEFAULT);
+    }
+    if (!c || rt_vec_push(&g->to, c)) {
+        rt_free(c);
+        g->oom = 1;
+        return NULL;
+    }
+    c->used = 0;
+    c->next = NULL;
+    return c;
+}
 
 static mo *gc_copy(gc *g, mo *o)
 {
@@ -114,8 +183,14 @@ static mo *gc_copy(gc *g, mo *o)
         return o;
     if (o->kind == MK_FWD)
         return *(mo **)MO_PTRS(o);
-    mo *n = (mo *)(chunk_data(g->to) + g->to->used);
-    g->to->used += o->size;
+    mh_chunk *c = g->to.n ? g->to.v[g->to.n - 1] : NULL;
+    if (!c || c->cap - c->used < o->size) {
+        c = gc_chunk(g, o->size);
+        if (!c)
+            return o; /* out of memory: leave it in place (from-space is kept) */
+    }
+    mo *n = (mo *)(chunk_data(c) + c->used);
+    c->used += o->size;
     memcpy(n, o, o->size);
     o->kind = MK_FWD;
     *(mo **)MO_PTRS(o) = n;
@@ -127,24 +202,32 @@ static void gc_slot(gc *g, mo **slot)
     *slot = gc_copy(g, *slot);
 }
 
+static void gc_slot_cb(void *g, mo **slot)
+{
+    gc_slot(g, slot);
+}
+
 void mh_collect(metta *mt)
 {
     mh_heap *h = &mt->heap;
-    size_t total = 0;
-    for (mh_chunk *c = h->head; c; c = c->next)
-        total += c->used;
-    size_t cap = total + CHUNK_DEFAULT;
-    mh_chunk *to = chunk_new(cap);
-    if (!to)
+    gc g = {mt, {0}, 0};
+    if (!gc_chunk(&g, CHUNK_DEFAULT))
         return; /* keep going without collecting; allocation will report OOM */
-    gc g = {to};
     for (size_t i = 0; i < mt->roots.n; i++)
         gc_slot(&g, mt->roots.v[i]);
     for (size_t i = 0; i < mt->states.n; i++)
         gc_slot(&g, &mt->states.v[i]);
-    for (size_t i = 0; i < mt->syms.n; i++)
+    for (size_t i = 0; i < mt->syms.n; i++) {
         if (mt->syms.v[i].token)
             gc_slot(&g, &mt->syms.v[i].token);
+        if (mt->syms.v[i].type)
+            gc_slot(&g, &mt->syms.v[i].type);
+        if (mt->syms.v[i].tlist)
+            gc_slot(&g, &mt->syms.v[i].tlist);
+        if (mt->syms.v[i].rlist)
+            gc_slot(&g, &mt->syms.v[i].rlist);
+    }
+    mc_gc(mt, gc_slot_cb, &g);
     metta_m *m = mt->cur_m;
     if (m) {
         for (size_t i = 0; i < m->plan.n; i++) {
@@ -161,24 +244,54 @@ void mh_collect(metta *mt)
         for (size_t i = 0; i < m->resb.n; i++)
             gc_slot(&g, &m->resb.v[i]);
     }
-    /* Cheney scan */
-    size_t scan = 0;
-    char *base = chunk_data(to);
-    while (scan < to->used) {
-        mo *o = (mo *)(base + scan);
-        mo **p = MO_PTRS(o);
-        for (uint32_t i = 0; i < o->nptr; i++)
-            p[i] = gc_copy(&g, p[i]);
-        scan += o->size;
+    /* Cheney scan over the to-space chunks, which grow while we scan */
+    for (size_t ci = 0; ci < g.to.n; ci++) {
+        size_t scan = 0;
+        while (scan < g.to.v[ci]->used) {
+            mo *o = (mo *)(chunk_data(g.to.v[ci]) + scan);
+            mo **p = MO_PTRS(o);
+            for (uint32_t i = 0; i < o->nptr; i++)
+                p[i] = gc_copy(&g, p[i]);
+            scan += o->size;
+        }
     }
+    if (g.oom) {
+        /* a partial copy: objects are split between the spaces, so keep both */
+        for (size_t i = 0; i < g.to.n; i++) {
+            g.to.v[i]->next = h->head;
+            h->head = g.to.v[i];
+        }
+        rt_vec_free(&g.to);
+        mt->oom = 1;
+        return;
+    }
+    /* recycle default-size chunks: their pages are already mapped */
+    size_t nfree = 0;
+    for (mh_chunk *f = h->free1; f; f = f->next)
+        nfree++;
     mh_chunk *c = h->head;
     while (c) {
         mh_chunk *n = c->next;
-        rt_free(c);
+        if (c->cap == CHUNK_DEFAULT && nfree < 256) {
+            c->next = h->free1;
+            h->free1 = c;
+            nfree++;
+        } else {
+            rt_free(c);
+        }
         c = n;
     }
-    h->head = to;
-    h->live = to->used;
+    /* link the to-space chunks, newest (the one with room) first */
+    h->head = NULL;
+    size_t live = 0;
+    for (size_t i = 0; i < g.to.n; i++) {
+        g.to.v[i]->next = h->head;
+        h->head = g.to.v[i];
+        live += g.to.v[i]->used;
+    }
+    rt_vec_free(&g.to);
+    set_bump(h);
+    h->live = live;
     h->allocated = 0;
     h->threshold = h->live * 2 > GC_MIN_THRESHOLD ? h->live * 2 : GC_MIN_THRESHOLD;
     h->collections++;
@@ -218,7 +331,8 @@ ma *ma_sym(metta *mt, const char *name, size_t len)
     memcpy((char *)MO_RAW(a), name, len);
     ((char *)MO_RAW(a))[len] = 0;
     a->extra = (uint32_t)mt->syms.n;
-    ms_symbol s = {a, NULL, NULL, NULL};
+    ms_symbol s = {a, NULL, NULL, NULL, NULL, {UINT64_MAX, UINT64_MAX}, {0, 0}, NULL, NULL,
+                   0, 0, 0, 0, 0, 0, 0};
     if (rt_vec_push(&mt->syms, s) != 0 || rt_smap_put(&mt->symtab, name, len, a->extra) != 0) {
         mt->oom = 1;
         return NULL;
@@ -294,6 +408,8 @@ ma *ma_expr4(metta *mt, ma *a, ma *b, ma *c, ma *d)
 
 ma *ma_int(metta *mt, int64_t v)
 {
+    if (v >= SMALL_INT_LO && v < SMALL_INT_HI && mt->small_int[0])
+        return mt->small_int[v - SMALL_INT_LO];
     ma *a = mh_alloc(mt, MA_INT, 0, 8);
     if (a)
         MA_INTV(a) = v;
@@ -334,9 +450,13 @@ ma *ma_space(metta *mt, uint32_t idx)
 
 ma *ma_state(metta *mt, uint32_t idx)
 {
-    ma *a = mh_alloc(mt, MA_STATE, 0, 0);
-    if (a)
+    if (idx >= mt->states.n)
+        return ma_symz(mt, "InvalidState");
+    ma *a = mh_alloc(mt, MA_STATE, 1, 0);
+    if (a) {
         a->extra = idx;
+        MO_PTRS(a)[0] = mt->states.v[idx];
+    }
     return a;
 }
 
@@ -351,10 +471,6 @@ ma *ma_error_str(metta *mt, ma *what, const char *msg)
     return s ? ma_error(mt, what, s) : NULL;
 }
 
-int ma_is_error(metta *mt, const ma *a)
-{
-    return a->kind == MA_EXPR && a->nptr >= 1 && MA_ITEMS(a)[0] == mt->s.error;
-}
 
 /* Perm atoms for the two Bools and the unit expression. */
 int mh_perm_consts(metta *mt);
@@ -366,5 +482,12 @@ int mh_perm_consts(metta *mt)
     if (!mt->t_true || !mt->t_false || !mt->t_unit)
         return RT_ENOMEM;
     mt->t_true->extra = 1;
+    for (int v = SMALL_INT_LO; v < SMALL_INT_HI; v++) {
+        ma *a = perm_alloc(mt, MA_INT, 0, 8);
+        if (!a)
+            return RT_ENOMEM;
+        MA_INTV(a) = v;
+        mt->small_int[v - SMALL_INT_LO] = a;
+    }
     return 0;
 }

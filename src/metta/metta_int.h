@@ -25,7 +25,11 @@
  *   INT    raw i64         FLT  raw double
  *   STR    extra = length; raw = bytes (NUL-terminated)
  *   BOOL   perm; extra = 0 or 1
- *   SPACE  extra = space index      STATE  extra = state index
+ *   SPACE  extra = space index
+ *   STATE  extra = state index; ptrs[0] = its shared cell {value} (MK_LIST);
+ *          the cell's extra is 0 except while a walk is inside its value,
+ *          when it counts how often (how printing and equality stop on a
+ *          state that holds itself, metta_print.c)
  *   BINDS  ptrs[0] = a bindings list (the grounded result of collapse-bind)
  */
 #ifndef KINDRED_METTA_INT_H
@@ -51,7 +55,11 @@ enum {
     MA_SYM = 1, MA_VAR, MA_EXPR, MA_INT, MA_FLT, MA_STR, MA_BOOL, MA_SPACE, MA_STATE, MA_BINDS,
     MK_FRAME = 32, MK_BIND, MK_LIST, MK_FWD = 255
 };
-enum { MO_PERM = 1 };
+enum {
+    MO_PERM = 1,     /* outside the heap, never moved */
+    MO_HV_KNOWN = 2, /* expression: MO_HV below is valid */
+    MO_HV = 4        /* expression: holds a variable somewhere */
+};
 
 typedef mo ma; /* an atom is a heap object of kind < MK_FRAME */
 
@@ -80,11 +88,15 @@ typedef struct mh_chunk {
 } mh_chunk;
 
 typedef struct mh_heap {
+    char *bump, *limit;   /* free space of the head chunk (its `used` is
+                           * brought up to date when the head changes) */
     mh_chunk *head;       /* newest chunk: allocation happens here */
     size_t allocated;     /* bytes handed out since the last collection */
     size_t live;          /* bytes that survived the last collection */
     size_t threshold;     /* collect when allocated exceeds this */
     uint64_t collections;
+    mh_chunk *free1;      /* spare default-size chunks (already faulted in) */
+    mh_chunk *reserve;    /* emergency chunk, used once allocation fails */
 } mh_heap;
 
 /* A root: the address of a pointer slot the collector must update. */
@@ -96,16 +108,30 @@ struct metta_m;
 typedef struct ml_alt ml_alt;
 typedef int (*ml_native_fn)(struct metta_m *m, ml_alt *alt, ma *call, ma *type);
 
+typedef ma *(*ml_pure_fn)(struct metta *mt, ma *call);
+
 typedef struct ms_symbol {
     ma *atom;             /* perm symbol atom */
     ml_native_fn native;  /* NULL if the symbol names no built-in */
+    ml_pure_fn pure;      /* a side-effect-free grounded function, or NULL */
     ma *type;             /* built-in type, perm expression, or NULL */
     ma *token;            /* atom bound with bind!, or NULL (a root) */
+    uint64_t memo_key[2]; /* last memo keys looked up for this symbol: */
+    uint32_t memo_idx[2]; /* [0] rules, [1] types, and their entries */
+    /* One-entry copies of the memos (metta_cache.c) for the symbol's last
+     * lookups, valid while the space's generation is unchanged; the lists
+     * are roots. Every call of a user function reads both. */
+    ma *tlist;            /* declared types in space tsp at generation tgen */
+    ma *rlist;            /* rules of arity rarity in space rsp at rgen */
+    uint64_t tgen, rgen;
+    uint32_t tsp, rsp, rarity, rlo, rhi;
 } ms_symbol;
 
 typedef struct mspace {
     mork_space *ms;
     uint64_t gen; /* bumped by every change, to invalidate caches */
+    int expr_types; /* may hold (: <expression> T): set on add, never cleared */
+    int odd_rules;  /* may hold (= (<non-symbol head> ...) ...): likewise */
 } mspace;
 
 /* Well-known symbols interned at start-up. */
@@ -115,8 +141,14 @@ typedef struct msyms {
         *statemonad, *unit, *stackoverflow, *noreturn, *incorrect_nargs, *badtype, *badargtype,
         *ret, *function, *quote, *self, *chain, *eval, *unify, *metta, *cons, *decons,
         *collapse_bind, *superpose_bind, *context_space, *evalc, *true_, *false_, *divzero,
-        *errortype;
+        *errortype, *if_;
 } msyms;
+
+typedef struct mc_cache mc_cache;
+
+/* Integers in [LO, HI) are shared perm atoms: counters and small results
+ * then cost no allocation. */
+enum { SMALL_INT_LO = -128, SMALL_INT_HI = 1024 };
 
 /* The interpreter. */
 struct metta {
@@ -128,9 +160,10 @@ struct metta {
     msyms s;
     ma *t_true, *t_false;        /* perm Bool atoms */
     ma *t_unit;                  /* perm () */
+    ma *small_int[SMALL_INT_HI - SMALL_INT_LO]; /* perm Ints, made once */
     uint32_t next_var;
     RT_VEC(mspace) spaces;       /* index 0 is &self */
-    mo_vec states;               /* state values (roots) */
+    mo_vec states;               /* state cells, by index (roots) */
     rt_pool *pool;               /* borrowed, for bulk loads */
     FILE *out;                   /* println!, trace! output */
     metta_limits lim;
@@ -138,6 +171,9 @@ struct metta {
     rt_buf scratch2;
     char errbuf[256];
     int oom;                     /* set when an allocation failed */
+    mc_cache *cache;             /* query memos (metta_cache.c) */
+    char *base_dir;              /* where import! and include look (owned) */
+    int import_depth;            /* nesting of import! (bounded) */
     struct metta_m *cur_m;       /* the running evaluator (its plan is a root) */
     uint32_t gen_base;           /* for caches keyed on space generations */
 };
@@ -145,7 +181,31 @@ struct metta {
 /* ---- heap (metta_heap.c) ---- */
 int mh_init(metta *mt);
 void mh_fini(metta *mt);
-mo *mh_alloc(metta *mt, uint8_t kind, uint32_t nptr, size_t raw);
+/* Pointer slots and raw bytes are left uninitialised: the caller fills
+ * them before the step ends (collection only runs between steps). The
+ * bump fast path is inline; mh_alloc_slow starts a new chunk. */
+mo *mh_alloc_slow(metta *mt, uint8_t kind, uint32_t nptr, size_t raw);
+static inline mo *mh_alloc(metta *mt, uint8_t kind, uint32_t nptr, size_t raw)
+{
+    size_t sz = (sizeof(mo) + (size_t)nptr * sizeof(void *) + raw + 7) & ~(size_t)7;
+    if (sz < sizeof(mo) + 8)
+        sz = sizeof(mo) + 8;
+    char *p = mt->heap.bump;
+    if (RT_UNLIKELY((size_t)(mt->heap.limit - p) < sz || sz > UINT32_MAX))
+        return mh_alloc_slow(mt, kind, nptr, raw);
+    mt->heap.bump = p + sz;
+    mt->heap.allocated += sz;
+    mo *o = (mo *)p;
+    o->size = (uint32_t)sz;
+    o->nptr = nptr;
+    o->kind = kind;
+    o->flags = 0;
+    o->pad = 0;
+    o->extra = 0;
+    return o;
+}
+/* The same, zero-filled (frames, growable lists). */
+mo *mh_alloc0(metta *mt, uint8_t kind, uint32_t nptr, size_t raw);
 void mh_collect(metta *mt);
 int mh_root_push(metta *mt, mo **slot);
 void mh_root_pop(metta *mt, size_t n);
@@ -167,7 +227,69 @@ ma *ma_space(metta *mt, uint32_t idx);
 ma *ma_state(metta *mt, uint32_t idx);
 ma *ma_error(metta *mt, ma *what, ma *msg);
 ma *ma_error_str(metta *mt, ma *what, const char *msg);
-int ma_is_error(metta *mt, const ma *a);
+
+static inline int ma_is_error(metta *mt, const ma *a)
+{
+    return a->kind == MA_EXPR && a->nptr >= 1 && MO_PTRS(a)[0] == mt->s.error;
+}
+
+/* ---- explicit stacks for walks over atoms (metta_walk.c) ---- */
+/*
+ * Atoms can nest as deep as the text (or a program) makes them, so no walk
+ * over an atom recurses on the C stack. A walk keeps its frames in an
+ * mw_stack that starts in a small array in the caller's frame and moves to
+ * the heap when it outgrows it:
+ *
+ *   inline:  [f0 f1 .. f31]          (no allocation for ordinary atoms)
+ *   spilled: heap [f0 f1 ........ fn] (geometric growth, freed by mw_free)
+ */
+typedef struct mw_stack {
+    char *v;     /* frames */
+    size_t n;    /* frames in use */
+    size_t cap;  /* frames available */
+    size_t esz;  /* bytes per frame */
+    char *inl;   /* the caller's inline array (not freed) */
+} mw_stack;
+
+static inline void mw_init(mw_stack *s, void *inl, size_t cap, size_t esz)
+{
+    s->v = s->inl = inl;
+    s->n = 0;
+    s->cap = cap;
+    s->esz = esz;
+}
+int mw_grow(mw_stack *s); /* RT_ENOMEM */
+static inline void *mw_push(mw_stack *s)
+{
+    if (s->n == s->cap && mw_grow(s))
+        return NULL;
+    return s->v + s->n++ * s->esz;
+}
+static inline void *mw_top(mw_stack *s)
+{
+    return s->v + (s->n - 1) * s->esz;
+}
+static inline void *mw_at(mw_stack *s, size_t i)
+{
+    return s->v + i * s->esz;
+}
+static inline void mw_free(mw_stack *s)
+{
+    if (s->v != s->inl)
+        rt_free(s->v);
+    s->v = s->inl;
+    s->n = 0;
+}
+
+/*
+ * Rebuild an atom bottom-up, copying only the expressions whose children
+ * changed. fn is called on every atom reached (a before its children):
+ * it returns the atom's replacement, and sets *descend when the children
+ * of that replacement (an expression) are to be visited in turn. NULL from
+ * fn or from an allocation: the result is NULL (mt->oom says which).
+ */
+typedef ma *(*mw_fn)(metta *mt, void *ctx, ma *a, int *descend);
+ma *mw_map(metta *mt, ma *a, mw_fn fn, void *ctx);
 
 /* ---- printing and comparison (metta_print.c) ---- */
 int ma_print(metta *mt, rt_buf *out, const ma *a);
@@ -203,7 +325,17 @@ ma *mb_apply(metta *mt, mo *b, ma *a);
 ma *ma_subst(metta *mt, ma *a, const ma *var, ma *val);
 /* Copy a with every variable replaced by a fresh one (consistent). */
 ma *ma_fresh(metta *mt, ma *a);
-int ma_has_vars(const ma *a);
+int ma_has_vars_slow(const ma *a);
+static inline int ma_has_vars(const ma *a)
+{
+    if (a->kind == MA_VAR)
+        return 1;
+    if (a->kind != MA_EXPR)
+        return 0;
+    if (a->flags & MO_HV_KNOWN)
+        return (a->flags & MO_HV) != 0;
+    return ma_has_vars_slow(a);
+}
 
 /* ---- spaces (metta_space.c) ---- */
 int msp_new(metta *mt, uint32_t *idx);
@@ -217,6 +349,18 @@ int msp_query(metta *mt, uint32_t sp, ma *pat, msp_fn fn, void *ctx);
 int msp_all(metta *mt, uint32_t sp, msp_fn fn, void *ctx);
 /* Declared types of a symbol/atom in space sp (atoms T of (: a T)). */
 int msp_types(metta *mt, uint32_t sp, ma *a, mo_vec *out);
+
+/* ---- query memos (metta_cache.c) ---- */
+int mc_types(metta *mt, uint32_t sp, ma *sym, mo_vec *out);
+int mc_types_list(metta *mt, uint32_t sp, ma *sym, ma **list);
+/* The rules of call's head and arity: *list = expression of (= lhs rhs)
+ * atoms whose variables have ids lo..hi, or NULL (query the trie). */
+int mc_rules(metta *mt, uint32_t sp, ma *call, ma **list, uint32_t *lo, uint32_t *hi);
+void mc_free(metta *mt);
+void mc_gc(metta *mt, void (*fwd)(void *g, mo **slot), void *g);
+/* Copy a renaming variables with ids in [lo, hi]; map is shared scratch. */
+ma *ma_fresh_range(metta *mt, ma *a, uint32_t lo, uint32_t hi, void *map);
+int ma_has_range(const ma *a, uint32_t lo, uint32_t hi);
 
 /* ---- evaluator (metta_eval.c) ---- */
 enum { EV_METTA = 0, EV_MINIMAL = 1, EV_CALL = 2, EV_RET = 3, EV_FINISH = 4 };
@@ -237,6 +381,11 @@ typedef RT_VEC(ml_alt) ml_plan;
 typedef struct metta_m {
     metta *mt;
     ml_plan plan;
+    mo_vec scr_a, scr_b; /* reusable scratch of call_rules */
+    mo_vec scr_t;        /* reusable scratch of argument type checks */
+    size_t plan_mark;    /* plan size when the current step began */
+    int nest;            /* continuations run in place (see mm_ret) */
+    int multi;           /* the step is pushing several results */
     mo_vec results; /* values reaching the top */
     mo_vec resb;    /* unused slot kept for the collector */
     ma *top;        /* the atom being evaluated */
@@ -266,8 +415,22 @@ ma *mm_metatype(metta *mt, const ma *a);
 /* Continuations delivered after a collapse (mm_collapse_then). */
 enum {
     CT_COLLAPSE = 1, CT_CASE, CT_ASSERT_EQ, CT_ASSERT_EQ2, CT_ASSERT_RES, CT_COLLAPSE_BIND,
-    CT_ASSERT_INCL
+    CT_ASSERT_INCL, CT_SET1, CT_SET2
 };
+/* Evaluate atom (METTA mode), then call ml_then with each result. */
+int mm_then(metta_m *m, ml_alt *cur, ma *atom, uint32_t op, ma *aux);
+int ml_then(metta_m *m, ml_alt *cur, uint32_t op, ma *aux, ma *val, mo *b);
+int mm_chain(metta_m *m, ml_alt *cur, ma *atom, ma *var, ma *tmpl);
+int mm_function(metta_m *m, ml_alt *cur, ma *call, ma *body);
+int mm_eval_step(metta_m *m, ml_alt *cur, ma *x);
+enum { TH_MAP = 1, TH_FILTER, TH_FOLDL, TH_ASSERT, TH_FOREACH };
+int ml_install_extra(metta *mt);
+int ml_install_mod(metta *mt);
+/* metta_run into space sp (module loading); `&self` names sp. */
+int mrun_text(metta *mt, uint32_t sp, const char *text, size_t len, metta_result_fn fn,
+              void *ctx, metta_stats *st, metta_error *err);
+int ml_set_finish(metta_m *m, ml_alt *cur, ma *call, ma *a, ma *b);
+int ml_assert_then(metta_m *m, ml_alt *cur, ma *call, ma *val, mo *b);
 int ml_after_collapse(metta_m *m, ml_alt *cur, uint32_t op, ma *aux, ma *list, mo *listb);
 
 /* ---- library (metta_lib*.c) ---- */

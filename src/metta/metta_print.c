@@ -94,13 +94,33 @@ static int put_str_escaped(rt_buf *out, const char *s, size_t n)
     return rc ? rc : rt_buf_putc(out, '"');
 }
 
-static int print_bindings(metta *mt, rt_buf *out, const mo *b);
+/*
+ * Printing walks the atom with an explicit stack (any nesting depth). A
+ * state prints its current value, which may contain the state itself
+ * (`(change-state! $s (f $s))`); a state met again inside its own value
+ * prints as `(State ...)`, so printing always ends. Frames:
+ *
+ *   EXPR   { a, i = next child }
+ *   STATE  { a, i = 0 before the value, 1 after }
+ *   BINDS  { a, cell = next binding cell, i = 0 var / 1 value / 2 next }
+ */
+typedef struct pframe {
+    const ma *a;
+    const mo *cell;
+    uint32_t i;
+} pframe;
 
-static int print_atom(metta *mt, rt_buf *out, const ma *a, int raw, unsigned depth)
+/* The shared cell of a state; while a walk is inside the state's value,
+ * the cell's `extra` counts how many times (it is 0 between walks). */
+static mo *cell_of(const ma *a)
+{
+    return MO_PTRS(a)[0];
+}
+
+/* Print a leaf, or open a frame for a compound atom. */
+static int print_open(metta *mt, rt_buf *out, const ma *a, int raw, mw_stack *st)
 {
     char num[64];
-    if (depth > 100000)
-        return rt_buf_append(out, "...", 3);
     switch (a->kind) {
     case MA_SYM:
         return rt_buf_append(out, MA_NAME(a), strlen(MA_NAME(a)));
@@ -108,16 +128,10 @@ static int print_atom(metta *mt, rt_buf *out, const ma *a, int raw, unsigned dep
         if (MA_VARNAME(a))
             return rt_buf_printf(out, "$%s", MA_NAME(mt->syms.v[MA_VARNAME(a)].atom));
         return rt_buf_printf(out, "$_%u", a->extra);
-    case MA_EXPR: {
-        int rc = rt_buf_putc(out, '(');
-        for (uint32_t i = 0; i < a->nptr && rc == 0; i++) {
-            if (i)
-                rc = rt_buf_putc(out, ' ');
-            if (rc == 0)
-                rc = print_atom(mt, out, MA_ITEMS(a)[i], 0, depth + 1);
-        }
-        return rc ? rc : rt_buf_putc(out, ')');
-    }
+    case MA_EXPR:
+        if (a->nptr == 0)
+            return rt_buf_append(out, "()", 2);
+        break;
     case MA_INT:
         return rt_buf_printf(out, "%lld", (long long)MA_INTV(a));
     case MA_FLT:
@@ -133,44 +147,100 @@ static int print_atom(metta *mt, rt_buf *out, const ma *a, int raw, unsigned dep
         if (a->extra == 0)
             return rt_buf_append(out, "&self", 5);
         return rt_buf_printf(out, "(GroundingSpace %u)", a->extra);
-    case MA_STATE: {
-        int rc = rt_buf_append(out, "(State ", 7);
-        if (rc == 0 && a->extra < mt->states.n && mt->states.v[a->extra])
-            rc = print_atom(mt, out, mt->states.v[a->extra], 0, depth + 1);
-        return rc ? rc : rt_buf_putc(out, ')');
-    }
+    case MA_STATE:
+        if (cell_of(a)->extra)
+            return rt_buf_append(out, "(State ...)", 11);
+        break;
     case MA_BINDS:
-        return print_bindings(mt, out, MO_PTRS(a)[0]);
+        break;
     default:
         return rt_buf_append(out, "<?>", 3);
     }
+    pframe *f = mw_push(st);
+    if (!f)
+        return RT_ENOMEM;
+    f->a = a;
+    f->i = 0;
+    f->cell = a->kind == MA_BINDS ? MO_PTRS(a)[0] : NULL;
+    if (a->kind == MA_STATE)
+        cell_of(a)->extra++;
+    if (a->kind == MA_EXPR)
+        return rt_buf_putc(out, '(');
+    if (a->kind == MA_STATE)
+        return rt_buf_append(out, "(State ", 7);
+    return rt_buf_append(out, "{", 1);
 }
 
-static int print_bindings(metta *mt, rt_buf *out, const mo *b)
+static int print_atom(metta *mt, rt_buf *out, const ma *a, int raw)
 {
-    int rc = rt_buf_append(out, "{", 1);
-    int first = 1;
-    for (; b && rc == 0; b = MO_PTRS(b)[0]) {
-        rc = rt_buf_append(out, first ? " " : ", ", first ? 1 : 2);
-        first = 0;
-        if (rc == 0)
-            rc = print_atom(mt, out, MO_PTRS(b)[1], 0, 0);
-        if (rc == 0)
-            rc = rt_buf_append(out, " <- ", 4);
-        if (rc == 0)
-            rc = print_atom(mt, out, MO_PTRS(b)[2], 0, 0);
+    pframe inl[32];
+    mw_stack st;
+    mw_init(&st, inl, 32, sizeof(pframe));
+    int rc = print_open(mt, out, a, raw, &st);
+    while (rc == 0 && st.n) {
+        pframe *f = mw_top(&st);
+        const ma *next = NULL;
+        switch (f->a->kind) {
+        case MA_EXPR:
+            if (f->i == f->a->nptr) {
+                rc = rt_buf_putc(out, ')');
+                st.n--;
+            } else {
+                if (f->i)
+                    rc = rt_buf_putc(out, ' ');
+                next = MA_ITEMS(f->a)[f->i++];
+            }
+            break;
+        case MA_STATE:
+            if (f->i == 1) {
+                rc = rt_buf_putc(out, ')');
+                st.n--;
+                cell_of(f->a)->extra--;
+            } else {
+                f->i = 1;
+                next = MO_PTRS(MO_PTRS(f->a)[0])[0];
+            }
+            break;
+        default: /* MA_BINDS: { $x <- v, $y <- w } */
+            if (!f->cell) {
+                rc = rt_buf_append(out, " }", 2);
+                st.n--;
+            } else if (f->i == 0) {
+                int first = f->cell == MO_PTRS(f->a)[0];
+                rc = rt_buf_append(out, first ? " " : ", ", first ? 1 : 2);
+                f->i = 1;
+                next = MO_PTRS(f->cell)[1];
+            } else if (f->i == 1) {
+                rc = rt_buf_append(out, " <- ", 4);
+                f->i = 2;
+                next = MO_PTRS(f->cell)[2];
+            } else {
+                f->cell = MO_PTRS(f->cell)[0];
+                f->i = 0;
+            }
+            break;
+        }
+        /* children print quoted strings, whatever raw says */
+        if (rc == 0 && next)
+            rc = print_open(mt, out, next, 0, &st);
     }
-    return rc ? rc : rt_buf_append(out, " }", 2);
+    for (size_t k = 0; k < st.n; k++) { /* stopped early: close the states */
+        pframe *f = mw_at(&st, k);
+        if (f->a->kind == MA_STATE)
+            cell_of(f->a)->extra--;
+    }
+    mw_free(&st);
+    return rc;
 }
 
 int ma_print(metta *mt, rt_buf *out, const ma *a)
 {
-    return print_atom(mt, out, a, 0, 0);
+    return print_atom(mt, out, a, 0);
 }
 
 int ma_print_raw(metta *mt, rt_buf *out, const ma *a)
 {
-    return print_atom(mt, out, a, 1, 0);
+    return print_atom(mt, out, a, 1);
 }
 
 static int num_eq(const ma *a, const ma *b)
@@ -182,7 +252,9 @@ static int num_eq(const ma *a, const ma *b)
     return x == y;
 }
 
-int ma_equal(const ma *a, const ma *b)
+/* Equality of two atoms that are not compound: 1, 0, or -1 when both are
+ * expressions or both states (the walk compares their parts). */
+static int leaf_equal(const ma *a, const ma *b)
 {
     if (a == b)
         return 1;
@@ -196,54 +268,131 @@ int ma_equal(const ma *a, const ma *b)
     case MA_VAR:
         return a->extra == b->extra;
     case MA_EXPR:
-        if (a->nptr != b->nptr)
-            return 0;
-        for (uint32_t i = 0; i < a->nptr; i++)
-            if (!ma_equal(MA_ITEMS(a)[i], MA_ITEMS(b)[i]))
-                return 0;
-        return 1;
+        return a->nptr != b->nptr ? 0 : -1;
     case MA_STR:
         return a->extra == b->extra && memcmp(MA_STRV(a), MA_STRV(b), a->extra) == 0;
     case MA_BOOL:
     case MA_SPACE:
-    case MA_STATE:
         return a->extra == b->extra;
+    case MA_STATE:
+        return a->extra == b->extra ? 1 : -1;
     default:
         return 0;
     }
 }
 
-/* Alpha equality: a consistent one-to-one renaming of variables. */
+/*
+ * Structural equality over pairs of atoms on an explicit stack. Two
+ * states are equal when their values are (the reference compares the
+ * shared cells by value); values may contain the states themselves, so a
+ * pair of states already being compared on the path counts as equal (the
+ * largest consistent answer), and the walk always ends.
+ */
+typedef struct eframe {
+    const ma *a, *b;
+    uint32_t i;
+} eframe;
+
+/* Is the pair of states (a, b) being compared on the path? Only scanned
+ * when a's cell is open, i.e. when a state is met again. */
+static int pair_open(mw_stack *st, const ma *a, const ma *b)
+{
+    if (!cell_of(a)->extra)
+        return 0;
+    for (size_t k = 0; k < st->n; k++) {
+        const eframe *f = mw_at(st, k);
+        if (f->a->kind == MA_STATE && f->a->extra == a->extra && f->b->extra == b->extra)
+            return 1;
+    }
+    return 0;
+}
+
+/* alpha: also a one-to-one renaming of variables, recorded in vp */
 typedef struct vpair { uint32_t a, b; } vpair;
 typedef RT_VEC(vpair) vpairs;
 
-static int alpha(const ma *a, const ma *b, vpairs *vp)
+static int var_pair(const ma *a, const ma *b, vpairs *vp)
 {
-    if (a->kind == MA_VAR && b->kind == MA_VAR) {
-        for (size_t i = 0; i < vp->n; i++) {
-            if (vp->v[i].a == a->extra || vp->v[i].b == b->extra)
-                return vp->v[i].a == a->extra && vp->v[i].b == b->extra;
+    for (size_t i = 0; i < vp->n; i++) {
+        if (vp->v[i].a == a->extra || vp->v[i].b == b->extra)
+            return vp->v[i].a == a->extra && vp->v[i].b == b->extra;
+    }
+    vpair p = {a->extra, b->extra};
+    return rt_vec_push(vp, p) == 0;
+}
+
+static int equal_walk(const ma *a, const ma *b, vpairs *vp)
+{
+    eframe inl[32];
+    mw_stack st;
+    mw_init(&st, inl, 32, sizeof(eframe));
+    int eq = 1;
+    for (;;) {
+        int r;
+        if (vp && (a->kind == MA_VAR || b->kind == MA_VAR))
+            r = a->kind == MA_VAR && b->kind == MA_VAR && var_pair(a, b, vp);
+        else if (vp && a->kind == MA_EXPR && b->kind == MA_EXPR)
+            r = a->nptr != b->nptr ? 0 : -1;
+        else
+            r = leaf_equal(a, b);
+        if (r == 0) {
+            eq = 0;
+            break;
         }
-        vpair p = {a->extra, b->extra};
-        return rt_vec_push(vp, p) == 0;
+        if (r < 0 && !(a->kind == MA_STATE && pair_open(&st, a, b))) {
+            eframe *f = mw_push(&st);
+            if (!f) {
+                eq = 0; /* out of memory: cannot confirm */
+                break;
+            }
+            f->a = a;
+            f->b = b;
+            f->i = 0;
+            if (a->kind == MA_STATE)
+                cell_of(a)->extra++;
+        }
+        /* next pair: the next child of the innermost unfinished frame */
+        a = NULL;
+        while (st.n) {
+            eframe *f = mw_top(&st);
+            if (f->a->kind == MA_EXPR && f->i < f->a->nptr) {
+                a = MA_ITEMS(f->a)[f->i];
+                b = MA_ITEMS(f->b)[f->i];
+                f->i++;
+                break;
+            }
+            if (f->a->kind == MA_STATE && f->i == 0) {
+                f->i = 1;
+                a = MO_PTRS(MO_PTRS(f->a)[0])[0];
+                b = MO_PTRS(MO_PTRS(f->b)[0])[0];
+                break;
+            }
+            if (f->a->kind == MA_STATE)
+                cell_of(f->a)->extra--;
+            st.n--;
+        }
+        if (!a)
+            break;
     }
-    if (a->kind == MA_EXPR && b->kind == MA_EXPR) {
-        if (a->nptr != b->nptr)
-            return 0;
-        for (uint32_t i = 0; i < a->nptr; i++)
-            if (!alpha(MA_ITEMS(a)[i], MA_ITEMS(b)[i], vp))
-                return 0;
-        return 1;
+    for (size_t k = 0; k < st.n; k++) { /* stopped early: close the states */
+        eframe *f = mw_at(&st, k);
+        if (f->a->kind == MA_STATE)
+            cell_of(f->a)->extra--;
     }
-    if (a->kind == MA_VAR || b->kind == MA_VAR)
-        return 0;
-    return ma_equal(a, b);
+    mw_free(&st);
+    return eq;
+}
+
+int ma_equal(const ma *a, const ma *b)
+{
+    int r = leaf_equal(a, b);
+    return r >= 0 ? r : equal_walk(a, b, NULL);
 }
 
 int ma_alpha_equal(const ma *a, const ma *b)
 {
     vpairs vp = {0};
-    int r = alpha(a, b, &vp);
+    int r = equal_walk(a, b, &vp);
     rt_vec_free(&vp);
     return r;
 }
@@ -262,11 +411,9 @@ static int kind_rank(const ma *a)
     }
 }
 
-int ma_compare(const ma *a, const ma *b)
+/* Compare two atoms of the same rank that are not both expressions. */
+static int leaf_compare(const ma *a, const ma *b)
 {
-    int ra = kind_rank(a), rb = kind_rank(b);
-    if (ra != rb)
-        return ra < rb ? -1 : 1;
     switch (a->kind) {
     case MA_INT:
     case MA_FLT: {
@@ -285,16 +432,54 @@ int ma_compare(const ma *a, const ma *b)
         int c = strcmp(MA_NAME(a), MA_NAME(b));
         return c < 0 ? -1 : c > 0;
     }
-    case MA_EXPR: {
-        uint32_t n = a->nptr < b->nptr ? a->nptr : b->nptr;
-        for (uint32_t i = 0; i < n; i++) {
-            int c = ma_compare(MA_ITEMS(a)[i], MA_ITEMS(b)[i]);
-            if (c)
-                return c;
-        }
-        return a->nptr < b->nptr ? -1 : a->nptr > b->nptr;
-    }
     default:
         return a->extra < b->extra ? -1 : a->extra > b->extra;
     }
+}
+
+/* Lexicographic over the children, then by arity; explicit stack of
+ * expression pairs with the index of the next child. */
+int ma_compare(const ma *a, const ma *b)
+{
+    eframe inl[32];
+    mw_stack st;
+    mw_init(&st, inl, 32, sizeof(eframe));
+    int c = 0;
+    for (;;) {
+        int ra = kind_rank(a), rb = kind_rank(b);
+        if (ra != rb) {
+            c = ra < rb ? -1 : 1;
+            break;
+        }
+        if (a->kind == MA_EXPR) {
+            eframe *f = mw_push(&st);
+            if (!f)
+                break; /* out of memory: "equal" keeps a sort consistent */
+            f->a = a;
+            f->b = b;
+            f->i = 0;
+        } else if ((c = leaf_compare(a, b)) != 0) {
+            break;
+        }
+        a = NULL;
+        while (st.n) {
+            eframe *f = mw_top(&st);
+            uint32_t n = f->a->nptr < f->b->nptr ? f->a->nptr : f->b->nptr;
+            if (f->i < n) {
+                a = MA_ITEMS(f->a)[f->i];
+                b = MA_ITEMS(f->b)[f->i];
+                f->i++;
+                break;
+            }
+            c = f->a->nptr < f->b->nptr ? -1 : f->a->nptr > f->b->nptr;
+            st.n--;
+            if (c)
+                goto out;
+        }
+        if (!a)
+            break;
+    }
+out:
+    mw_free(&st);
+    return c;
 }

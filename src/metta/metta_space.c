@@ -45,7 +45,7 @@ int msp_new(metta *mt, uint32_t *idx)
 
 typedef RT_VEC(uint32_t) u32vec;
 
-static int enc(metta *mt, const ma *a, rt_buf *out, u32vec *vars)
+static int enc_node(metta *mt, const ma *a, rt_buf *out, u32vec *vars)
 {
     char tmp[64];
     int rc;
@@ -59,14 +59,21 @@ static int enc(metta *mt, const ma *a, rt_buf *out, u32vec *vars)
         if (rt_vec_push(vars, a->extra))
             return RT_ENOMEM;
         return mork_enc_newvar(out);
-    case MA_EXPR:
-        rc = mork_enc_arity(out, a->nptr);
-        for (uint32_t i = 0; i < a->nptr && rc == 0; i++)
-            rc = enc(mt, MA_ITEMS(a)[i], out, vars);
-        return rc;
-    case MA_INT:
-        snprintf(tmp, sizeof tmp, "%lld", (long long)MA_INTV(a));
-        return mork_enc_symbol(out, tmp, strlen(tmp));
+    case MA_EXPR: /* the children follow: msp_encode walks them */
+        return mork_enc_arity(out, a->nptr);
+    case MA_INT: {
+        /* decimal digits, written backwards: hot in queries over numbers */
+        int64_t v = MA_INTV(a);
+        uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+        char *e = tmp + sizeof tmp, *p = e;
+        do {
+            *--p = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (v < 0)
+            *--p = '-';
+        return mork_enc_symbol(out, p, (size_t)(e - p));
+    }
     case MA_FLT:
         ma_fmt_float(MA_FLTV(a), tmp, sizeof tmp);
         return mork_enc_symbol(out, tmp, strlen(tmp));
@@ -91,16 +98,49 @@ static int enc(metta *mt, const ma *a, rt_buf *out, u32vec *vars)
     }
 }
 
+/* Prefix order, as the bytes are laid out: a node's header, then its
+ * children. The stack holds the atoms still to encode, last child first. */
 int msp_encode(metta *mt, const ma *a, rt_buf *out)
 {
     u32vec vars = {0};
-    int rc = enc(mt, a, out, &vars);
+    const ma *inl[32];
+    mw_stack st;
+    mw_init(&st, inl, 32, sizeof(ma *));
+    int rc;
+    for (;;) {
+        rc = enc_node(mt, a, out, &vars);
+        if (rc)
+            break;
+        if (a->kind == MA_EXPR) {
+            for (uint32_t i = a->nptr; i-- > 0 && rc == 0;) {
+                const ma **slot = mw_push(&st);
+                if (!slot)
+                    rc = RT_ENOMEM;
+                else
+                    *slot = MA_ITEMS(a)[i];
+            }
+            if (rc)
+                break;
+        }
+        if (st.n == 0)
+            break;
+        a = *(const ma **)mw_at(&st, --st.n);
+    }
+    mw_free(&st);
     rt_vec_free(&vars);
     return rc;
 }
 
 static ma *sym_atom(metta *mt, const uint8_t *s, size_t n)
 {
+    if (n > 0 && n < 19 && s[0] >= '0' && s[0] <= '9') {
+        int64_t v = 0;
+        size_t i = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            v = v * 10 + (s[i++] - '0');
+        if (i == n)
+            return ma_int(mt, v);
+    }
     if (n >= 2 && s[0] == 1) {
         unsigned long v = strtoul((const char *)s + 2, NULL, 10);
         if (s[1] == 'S')
@@ -113,11 +153,14 @@ static ma *sym_atom(metta *mt, const uint8_t *s, size_t n)
 
 typedef RT_VEC(ma *) avec;
 
-static ma *dec(metta *mt, const uint8_t *e, size_t n, size_t *pos, uint32_t *nv, avec *vars,
-               unsigned depth)
+/* Decode one node; an expression comes back empty with *arity set, to be
+ * filled by the caller's walk. */
+static ma *dec_node(metta *mt, const uint8_t *e, size_t n, size_t *pos, uint32_t *nv, avec *vars,
+                    uint32_t *arity)
 {
     mork_node nd;
-    if (depth > 200000 || mork_node_decode(e + *pos, n - *pos, *nv, &nd) != 0)
+    *arity = 0;
+    if (*pos >= n || mork_node_decode(e + *pos, n - *pos, *nv, &nd) != 0)
         return NULL;
     *pos += nd.hdr;
     switch (nd.kind) {
@@ -132,30 +175,60 @@ static ma *dec(metta *mt, const uint8_t *e, size_t n, size_t *pos, uint32_t *nv,
     }
     case MORK_VARREF:
         return nd.n < vars->n ? vars->v[nd.n] : NULL;
-    case MORK_EXPR: {
-        ma *x = ma_expr(mt, nd.n);
-        if (!x)
-            return NULL;
-        for (uint32_t i = 0; i < nd.n; i++) {
-            ma *c = dec(mt, e, n, pos, nv, vars, depth + 1);
-            if (!c)
-                return NULL;
-            MA_ITEMS(x)[i] = c;
-        }
-        return x;
-    }
+    case MORK_EXPR:
+        *arity = (uint32_t)nd.n;
+        return ma_expr(mt, (uint32_t)nd.n);
     }
     return NULL;
 }
+
+/* The bytes are in prefix order: a stack of the expressions being filled
+ * and the next child slot of each. */
+typedef struct dframe {
+    ma *x;
+    uint32_t i;
+} dframe;
 
 ma *msp_decode(metta *mt, const uint8_t *e, size_t n)
 {
     avec vars = {0};
     size_t pos = 0;
     uint32_t nv = 0;
-    ma *a = dec(mt, e, n, &pos, &nv, &vars, 0);
+    dframe inl[32];
+    mw_stack st;
+    mw_init(&st, inl, 32, sizeof(dframe));
+    ma *root = NULL;
+    for (;;) {
+        uint32_t arity;
+        ma *a = dec_node(mt, e, n, &pos, &nv, &vars, &arity);
+        if (!a) {
+            root = NULL;
+            break;
+        }
+        if (st.n == 0) {
+            root = a;
+        } else {
+            dframe *f = mw_top(&st);
+            MA_ITEMS(f->x)[f->i++] = a;
+        }
+        if (arity) {
+            dframe *f = mw_push(&st);
+            if (!f) {
+                mt->oom = 1;
+                root = NULL;
+                break;
+            }
+            f->x = a;
+            f->i = 0;
+        }
+        while (st.n && ((dframe *)mw_top(&st))->i == ((dframe *)mw_top(&st))->x->nptr)
+            st.n--;
+        if (st.n == 0)
+            break;
+    }
+    mw_free(&st);
     rt_vec_free(&vars);
-    return a;
+    return root;
 }
 
 int msp_add(metta *mt, uint32_t sp, ma *a)
@@ -167,6 +240,14 @@ int msp_add(metta *mt, uint32_t sp, ma *a)
     if (rc == 0)
         rc = mork_space_add(mt->spaces.v[sp].ms, mt->scratch.v, mt->scratch.n, NULL);
     mt->spaces.v[sp].gen++;
+    if (a->kind == MA_EXPR && a->nptr == 3 && MA_ITEMS(a)[0] == mt->s.colon &&
+        MA_ITEMS(a)[1]->kind == MA_EXPR)
+        mt->spaces.v[sp].expr_types = 1;
+    if (a->kind == MA_EXPR && a->nptr == 3 && MA_ITEMS(a)[0] == mt->s.eq) {
+        ma *l = MA_ITEMS(a)[1];
+        if (l->kind != MA_EXPR || l->nptr == 0 || MA_ITEMS(l)[0]->kind != MA_SYM)
+            mt->spaces.v[sp].odd_rules = 1;
+    }
     return rc;
 }
 

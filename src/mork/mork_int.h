@@ -103,6 +103,7 @@ typedef RT_VEC(mk_frame) mk_stream;
 typedef struct mk_ns {
     mk_term *val;
     uint8_t *bound;
+    uint32_t *seen; /* occurs check: stamp of the last visit of a value */
     size_t cap;
 } mk_ns;
 
@@ -113,6 +114,7 @@ typedef struct mk_unifier {
     mk_stream sa, sb, so;   /* unify sides, occurs check / instantiate */
     RT_VEC(uint64_t) vmap;  /* instantiate: unbound vars seen, in order */
     rt_hmap vidx;           /* instantiate: the same, indexed when many */
+    uint32_t stamp;         /* occurs check: current visit stamp */
 } mk_unifier;
 
 void mk_unifier_init(mk_unifier *u);

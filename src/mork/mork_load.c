@@ -20,15 +20,17 @@
  *
  * The cuts are speculative: part 0 starts at a real expression boundary, and
  * part i+1 does if part i did and its parse ended exactly at part i+1's
- * start. A cut inside a multi-line expression or string shows up as an
- * overrun; the text is then parsed as one part, so the result never depends
- * on where the cuts fell. Errors are reported for the first part (in text
- * order) that has one and starts at a verified boundary: the first error of
- * the text.
+ * start. A cut inside a multi-line expression or string shows up as part i
+ * reading past its end; the parts after it are dropped and the rest of the
+ * text, from where part i stopped, is parsed on the owner's thread. So the
+ * result never depends on where the cuts fell. Errors are reported for the
+ * first part (in text order) that has one and starts at a verified boundary:
+ * the first error of the text.
  */
 #include "mork_int.h"
 
 #include <string.h>
+#include <time.h>
 
 typedef struct rec {
     uint64_t pfx; /* up to 8 key bytes after the common prefix, big-endian */
@@ -49,6 +51,7 @@ typedef struct part {
     size_t lcp;     /* common prefix of this part's keys */
     size_t lcp_all; /* set by the owner before sorting */
     size_t *cut;    /* nranges + 1 slice bounds after sorting */
+    uint64_t cpu[2]; /* thread CPU of the parse and sort jobs */
     int rc;
     mork_perr err;
 } part;
@@ -57,8 +60,33 @@ typedef struct range {
     part *parts;
     size_t nparts, j;
     pm_trie *trie;
+    uint64_t cpu;
     int rc;
 } range;
+
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Fold the per-job CPU times of one phase into the stats. */
+static void phase_done(mork_load_stats *st, int ph, uint64_t wall0, const uint64_t *cpu,
+                       size_t stride, size_t n)
+{
+    if (!st)
+        return;
+    st->wall_ns[ph] += rt_now_ns() - wall0;
+    uint64_t mx = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t c = *(const uint64_t *)((const char *)cpu + i * stride);
+        st->cpu_sum_ns[ph] += c;
+        mx = c > mx ? c : mx;
+    }
+    st->cpu_max_ns[ph] += mx;
+}
 
 static size_t lcp_of(const uint8_t *a, size_t na, const uint8_t *b, size_t nb)
 {
@@ -112,39 +140,52 @@ static uint64_t prefix8(const rec *r, size_t at)
     return v;
 }
 
-/* LSD radix sort by pfx, skipping digits on which all records agree. */
+/* LSD radix sort by pfx, skipping digits on which all records agree.
+ * Large inputs use 16-bit digits (4 passes instead of 8). */
 static int sort_recs(part *p)
 {
     size_t n = p->recs.n;
     if (n < 2)
         return RT_OK;
-    if (rt_vec_reserve(&p->tmp, n))
+    rec *a = p->recs.v, *b;
+    size_t k = 1;
+    while (k < n && a[k - 1].pfx <= a[k].pfx) /* text already in order */
+        k++;
+    if (k == n)
+        return RT_OK;
+    int bits = n >= (1u << 16) ? 16 : 8;
+    size_t nd = (size_t)1 << bits, mask = nd - 1;
+    size_t *cnt = rt_malloc(nd * sizeof *cnt);
+    if (!cnt || rt_vec_reserve(&p->tmp, n)) {
+        rt_free(cnt);
         return RT_ENOMEM;
-    rec *a = p->recs.v, *b = p->tmp.v;
-    for (int shift = 0; shift < 64; shift += 8) {
-        size_t cnt[256] = {0};
+    }
+    b = p->tmp.v;
+    for (int shift = 0; shift < 64; shift += bits) {
+        memset(cnt, 0, nd * sizeof *cnt);
         for (size_t i = 0; i < n; i++)
-            cnt[(a[i].pfx >> shift) & 0xFF]++;
-        if (cnt[(a[0].pfx >> shift) & 0xFF] == n)
+            cnt[(a[i].pfx >> shift) & mask]++;
+        if (cnt[(a[0].pfx >> shift) & mask] == n)
             continue;
         size_t sum = 0;
-        for (int d = 0; d < 256; d++) {
+        for (size_t d = 0; d < nd; d++) {
             size_t c = cnt[d];
             cnt[d] = sum;
             sum += c;
         }
         for (size_t i = 0; i < n; i++)
-            b[cnt[(a[i].pfx >> shift) & 0xFF]++] = a[i];
+            b[cnt[(a[i].pfx >> shift) & mask]++] = a[i];
         rec *t = a;
         a = b;
         b = t;
     }
-    if (a != p->recs.v) { /* result sits in the scratch vector: swap them */
-        rec_vec t = p->recs;
-        p->recs.v = p->tmp.v;
-        p->tmp.v = t.v;
+    rt_free(cnt);
+    if (a != p->recs.v) { /* the result sits in the scratch vector: swap */
+        rec *t = p->recs.v;
         size_t c = p->recs.cap;
+        p->recs.v = p->tmp.v;
         p->recs.cap = p->tmp.cap;
+        p->tmp.v = t;
         p->tmp.cap = c;
     }
     return RT_OK;
@@ -153,7 +194,10 @@ static int sort_recs(part *p)
 static void parse_job(void *arg, int worker)
 {
     (void)worker;
-    parse_part(arg);
+    part *p = arg;
+    uint64_t c0 = thread_cpu_ns();
+    parse_part(p);
+    p->cpu[0] = thread_cpu_ns() - c0;
 }
 
 typedef struct sort_arg {
@@ -167,11 +211,15 @@ static void sort_job(void *arg, int worker)
     (void)worker;
     sort_arg *s = arg;
     part *p = s->p;
+    uint64_t c0 = thread_cpu_ns();
     for (size_t i = 0; i < p->recs.n; i++)
         p->recs.v[i].pfx = prefix8(&p->recs.v[i], p->lcp_all);
     p->rc = sort_recs(p);
-    if (p->rc)
+    rt_vec_free(&p->tmp); /* scratch: not needed while the tries are built */
+    if (p->rc) {
+        p->cpu[1] = thread_cpu_ns() - c0;
         return;
+    }
     /* Slice j holds pfx in [split[j-1], split[j]). */
     size_t at = 0;
     p->cut[0] = 0;
@@ -181,6 +229,7 @@ static void sort_job(void *arg, int worker)
         p->cut[j + 1] = at;
     }
     p->cut[s->nsplit + 1] = p->recs.n;
+    p->cpu[1] = thread_cpu_ns() - c0;
 }
 
 enum { PREFETCH = 8 };
@@ -189,6 +238,7 @@ static void range_job(void *arg, int worker)
 {
     (void)worker;
     range *r = arg;
+    uint64_t c0 = thread_cpu_ns();
     r->rc = pm_new(&r->trie);
     for (size_t i = 0; i < r->nparts && !r->rc; i++) {
         const part *p = &r->parts[i];
@@ -200,6 +250,7 @@ static void range_job(void *arg, int worker)
             r->rc = pm_insert(r->trie, p->recs.v[k].key, p->recs.v[k].len, 0, NULL);
         }
     }
+    r->cpu = thread_cpu_ns() - c0;
 }
 
 /* Start of the first line at or after `at` that begins with '('. */
@@ -275,8 +326,12 @@ static size_t pick_splitters(const part *parts, size_t np, size_t lcp, size_t to
     return nsplit;
 }
 
-static int build(mork_space *s, part *parts, size_t np, rt_pool *pool, size_t *nexprs)
+enum { MIN_RANGE = 1 << 14 }; /* fewer keys than this: one range */
+
+static int build(mork_space *s, part *parts, size_t np, rt_pool *pool, size_t *nexprs,
+                 mork_load_stats *st)
 {
+    uint64_t t0 = rt_now_ns(), serial = 0;
     size_t total = 0, lcp = SIZE_MAX;
     const rec *first = NULL;
     for (size_t i = 0; i < np; i++) {
@@ -297,7 +352,8 @@ static int build(mork_space *s, part *parts, size_t np, rt_pool *pool, size_t *n
         *nexprs = total;
     if (!total)
         return RT_OK;
-    size_t nr = pool ? (size_t)rt_pool_nthreads(pool) : 1;
+    /* Small loads are not worth a hand-off to the pool. */
+    size_t nr = pool && total >= MIN_RANGE ? (size_t)rt_pool_nthreads(pool) : 1;
     uint64_t split[64];
     if (nr > 64)
         nr = 64;
@@ -319,15 +375,23 @@ static int build(mork_space *s, part *parts, size_t np, rt_pool *pool, size_t *n
         }
         sa[i] = (sort_arg){&parts[i], split, nsplit};
     }
-    if ((rc = run_all(pool, sort_job, sa, sizeof *sa, np)))
+    serial += rt_now_ns() - t0;
+    uint64_t w = rt_now_ns();
+    rc = run_all(pool, sort_job, sa, sizeof *sa, np);
+    phase_done(st, MORK_PHASE_SORT, w, &parts[0].cpu[1], sizeof *parts, np);
+    if (rc)
         goto done;
     for (size_t i = 0; i < np; i++)
         if ((rc = parts[i].rc))
             goto done;
     for (size_t j = 0; j < nr; j++)
-        rg[j] = (range){parts, np, j, NULL, 0};
-    if ((rc = run_all(nr > 1 ? pool : NULL, range_job, rg, sizeof *rg, nr)))
+        rg[j] = (range){.parts = parts, .nparts = np, .j = j};
+    w = rt_now_ns();
+    rc = run_all(nr > 1 ? pool : NULL, range_job, rg, sizeof *rg, nr);
+    phase_done(st, MORK_PHASE_BUILD, w, &rg[0].cpu, sizeof *rg, nr);
+    if (rc)
         goto done;
+    t0 = rt_now_ns();
     for (size_t j = 0; j < nr && !rc; j++)
         rc = rg[j].rc;
     for (size_t j = 1; j < nr && !rc; j++)
@@ -335,6 +399,11 @@ static int build(mork_space *s, part *parts, size_t np, rt_pool *pool, size_t *n
     if (!rc)
         rc = pm_is_empty(s->trie) ? (pm_swap(s->trie, rg[0].trie), RT_OK)
                                   : pm_join(s->trie, rg[0].trie);
+    serial += rt_now_ns() - t0;
+    if (st) {
+        st->serial_ns += serial;
+        st->ranges = (uint32_t)nr;
+    }
 done:
     if (rg)
         for (size_t j = 0; j < nr; j++)
@@ -349,6 +418,13 @@ enum { MIN_PART = 1 << 16 }; /* below this a part is not worth a thread */
 int mork_space_add_text(mork_space *s, const char *text, size_t len, rt_pool *pool,
                         size_t *nexprs, mork_perr *err)
 {
+    return mork_space_add_text_stats(s, text, len, pool, nexprs, err, NULL);
+}
+
+int mork_space_add_text_stats(mork_space *s, const char *text, size_t len, rt_pool *pool,
+                              size_t *nexprs, mork_perr *err, mork_load_stats *st)
+{
+    uint64_t start = rt_now_ns();
     int nt = pool ? rt_pool_nthreads(pool) : 1;
     if (nexprs)
         *nexprs = 0;
@@ -371,7 +447,14 @@ int mork_space_add_text(mork_space *s, const char *text, size_t len, rt_pool *po
         parts[i] = (part){.text = text, .len = len, .start = prev, .end = next};
         prev = next;
     }
-    if ((rc = run_all(np > 1 ? pool : NULL, parse_job, parts, sizeof *parts, np)))
+    uint64_t w = rt_now_ns();
+    if (st)
+        st->serial_ns += w - start;
+    rc = run_all(np > 1 ? pool : NULL, parse_job, parts, sizeof *parts, np);
+    phase_done(st, MORK_PHASE_PARSE, w, &parts[0].cpu[0], sizeof *parts, np);
+    if (st)
+        st->parts = (uint32_t)np;
+    if (rc)
         goto done;
     for (size_t i = 0; i < np; i++) {
         if (parts[i].rc) {
@@ -380,22 +463,35 @@ int mork_space_add_text(mork_space *s, const char *text, size_t len, rt_pool *po
                 *err = parts[i].err;
             goto done;
         }
-        if (parts[i].stop != parts[i].end) { /* a cut fell inside: one part */
-            free_parts(parts, np);
-            np = 1;
-            if (!(parts = rt_calloc(1, sizeof *parts)))
-                return RT_ENOMEM;
-            parts[0] = (part){.text = text, .len = len, .start = 0, .end = len};
-            parse_part(&parts[0]);
-            if ((rc = parts[0].rc)) {
+        if (parts[i].stop != parts[i].end && i + 1 < np) {
+            /* The cut after part i fell inside an expression or a string:
+             * parts 0..i are right (part i read on past its end), the later
+             * ones started at a false boundary. Parse the rest after part
+             * i's last expression, on this thread. */
+            part *q = &parts[i + 1];
+            for (size_t j = i + 1; j < np; j++) {
+                rt_vec_free(&parts[j].keys);
+                rt_vec_free(&parts[j].recs);
+            }
+            *q = (part){.text = text, .len = len, .start = parts[i].stop, .end = len};
+            np = i + 2;
+            w = rt_now_ns();
+            parse_job(q, 0);
+            if (st) { /* on the critical path: serial work */
+                st->wall_ns[MORK_PHASE_PARSE] += rt_now_ns() - w;
+                st->cpu_sum_ns[MORK_PHASE_PARSE] += q->cpu[0];
+                st->serial_ns += q->cpu[0];
+                st->parts = (uint32_t)np;
+            }
+            if ((rc = q->rc)) {
                 if ((rc == RT_ESYNTAX || rc == RT_ELIMIT) && err)
-                    *err = parts[0].err;
+                    *err = q->err;
                 goto done;
             }
             break;
         }
     }
-    rc = build(s, parts, np, pool, nexprs);
+    rc = build(s, parts, np, pool, nexprs, st);
 done:
     free_parts(parts, np);
     return rc;

@@ -146,14 +146,21 @@ static int var_lookup(mork_parser *p, const char *s, size_t n, uint32_t *idx, in
     return RT_OK;
 }
 
-static int is_space(unsigned char c)
+/* Byte classes: 1 = whitespace, 2 = ends a symbol (whitespace ( ) ;). */
+enum { C_SPACE = 1, C_DELIM = 2 };
+static const uint8_t byte_class[256] = {
+    ['\t'] = 3, ['\n'] = 3, ['\v'] = 3, ['\f'] = 3, ['\r'] = 3, [' '] = 3,
+    ['('] = C_DELIM, [')'] = C_DELIM, [';'] = C_DELIM,
+};
+
+static inline int is_space(unsigned char c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    return byte_class[c] & C_SPACE;
 }
 
-static int is_delim(unsigned char c)
+static inline int is_delim(unsigned char c)
 {
-    return is_space(c) || c == '(' || c == ')' || c == ';';
+    return byte_class[c] & C_DELIM;
 }
 
 void mork_text_position(const char *text, size_t len, size_t offset, size_t *line, size_t *col)

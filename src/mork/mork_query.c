@@ -99,7 +99,15 @@ static int candidate(void *ctx, const uint8_t *key, size_t n, uint64_t val)
     struct mork_solution *q = c->q;
     mk_unifier *u = &q->u;
     uint32_t ns = (uint32_t)c->k + 1;
-    int rc = mk_ns_reserve(u, ns, n); /* a key of n bytes has < n variables */
+    /* A key of n bytes has fewer than n variables; count them exactly only
+     * when that bound would waste much memory. */
+    size_t nv = n;
+    if (n > 256) {
+        uint32_t cnt = 0;
+        mk_skip(key, 0, &cnt);
+        nv = (size_t)cnt + 1;
+    }
+    int rc = mk_ns_reserve(u, ns, nv);
     if (rc)
         return rc;
     size_t mark = u->trail.n;
@@ -179,7 +187,6 @@ static int expand(struct mork_solution *q, size_t k, const wstate *s)
         return pm_foreach(q->s->trie, pm_cur_path(&L->cur), depth, candidate, &cc);
     }
     wstate n = {depth, NULL, 1, s->items, s->owe, s->raw, s->escval, 0, s->esc, s->escgot};
-    n.step = NULL;
     if (s->raw) {
         bytes256 ch;
         children_desc(&L->cur, &ch);
@@ -249,31 +256,33 @@ static int expand(struct mork_solution *q, size_t k, const wstate *s)
     mork_node nd;
     mk_dec(t.b + t.off, t.base, &nd);
     /* Successors, pushed in descending first byte: stored variables and
-     * the exact step. */
+     * the exact step. Stored variable tags are C0, 80..BF and 42. */
     uint64_t m[4];
     pm_cur_child_mask(&L->cur, m);
     uint8_t first = t.b[t.off];
-    int exact_pushed = 0;
-    for (int c = MORK_TAG_NEWVAR; c >= MORK_TAG_VARREF_X; c--) {
-        if (!exact_pushed && first > c) {
-            exact_pushed = 1;
-            if (has_child(m, first) && (rc = push_exact(L, depth, t, &nd, s->items->next)))
+    uint8_t vars[66];
+    unsigned nv = 0;
+    if (m[3] & 1)
+        vars[nv++] = MORK_TAG_NEWVAR;
+    for (uint64_t x = m[2]; x; x &= ~(1ULL << (63 - __builtin_clzll(x))))
+        vars[nv++] = (uint8_t)(MORK_TAG_VARREF + 63 - __builtin_clzll(x));
+    if (m[1] >> (MORK_TAG_VARREF_X - 64) & 1)
+        vars[nv++] = MORK_TAG_VARREF_X;
+    int exact = has_child(m, first);
+    for (unsigned i = 0; i < nv; i++) {
+        if (exact && first > vars[i]) {
+            exact = 0;
+            if ((rc = push_exact(L, depth, t, &nd, s->items->next)))
                 return rc;
         }
-        if (c < MORK_TAG_VARREF && c != MORK_TAG_VARREF_X)
-            continue;
-        if (!has_child(m, (unsigned)c))
-            continue;
         /* A stored variable here swallows the whole pattern term. */
-        wstate e = {depth, NULL, 1, s->items->next, 0, 0, 0, (uint8_t)c, ESC_NONE, 0};
-        if (c == MORK_TAG_VARREF_X)
+        wstate e = {depth, NULL, 1, s->items->next, 0, 0, 0, vars[i], ESC_NONE, 0};
+        if (vars[i] == MORK_TAG_VARREF_X)
             e.raw = 4;
         if ((rc = push_state(L, &e)))
             return rc;
     }
-    /* `first` below every variable tag: an arity or an escape. */
-    if (!exact_pushed && has_child(m, first) &&
-        (rc = push_exact(L, depth, t, &nd, s->items->next)))
+    if (exact && (rc = push_exact(L, depth, t, &nd, s->items->next)))
         return rc;
     return RT_OK;
 }

@@ -45,6 +45,7 @@ void mk_unifier_free(mk_unifier *u)
     for (size_t i = 0; i < u->nns; i++) {
         rt_free(u->ns[i].val);
         rt_free(u->ns[i].bound);
+        rt_free(u->ns[i].seen);
     }
     rt_free(u->ns);
     rt_vec_free(&u->trail);
@@ -79,6 +80,11 @@ int mk_ns_reserve(mk_unifier *u, uint32_t ns, size_t nvars)
         return RT_ENOMEM;
     memset(bd + s->cap, 0, cap - s->cap);
     s->bound = bd;
+    uint32_t *sn = rt_realloc(s->seen, cap * sizeof *sn);
+    if (!sn)
+        return RT_ENOMEM;
+    memset(sn + s->cap, 0, (cap - s->cap) * sizeof *sn);
+    s->seen = sn;
     s->cap = cap;
     return RT_OK;
 }
@@ -177,12 +183,23 @@ static inline int push_term(mk_stream *s, mk_term t)
     return rt_vec_push(s, f);
 }
 
-/* Does variable (ns, idx) occur in t (through bindings)? */
+/*
+ * Does variable (ns, idx) occur in t (through bindings)? Each bound
+ * variable's value is walked once per call (stamped), so values that share
+ * structure -- x2 = (f x1 x1), x3 = (f x2 x2), ... -- cost their size in
+ * bindings, not their exponential size as trees.
+ */
 static int occurs(mk_unifier *u, uint32_t ns, uint32_t idx, mk_term t, int *found)
 {
     mk_stream *s = &u->so;
     s->n = 0;
     *found = 0;
+    if (++u->stamp == 0) { /* wrapped: forget every old visit */
+        for (size_t k = 0; k < u->nns; k++)
+            if (u->ns[k].seen)
+                memset(u->ns[k].seen, 0, u->ns[k].cap * sizeof *u->ns[k].seen);
+        u->stamp = 1;
+    }
     int rc = push_term(s, t);
     if (rc)
         return rc;
@@ -193,10 +210,13 @@ static int occurs(mk_unifier *u, uint32_t ns, uint32_t idx, mk_term t, int *foun
             mork_node nd;
             mk_dec(c.b + c.off, c.base, &nd);
             step_node(s, &nd);
-            const mk_ns *vs = &u->ns[c.ns];
+            mk_ns *vs = &u->ns[c.ns];
             if (vs->bound[i]) {
-                if ((rc = push_term(s, vs->val[i])))
-                    return rc;
+                if (vs->seen[i] != u->stamp) {
+                    vs->seen[i] = u->stamp;
+                    if ((rc = push_term(s, vs->val[i])))
+                        return rc;
+                }
             } else if (c.ns == ns && i == idx) {
                 *found = 1;
                 return RT_OK;
@@ -288,16 +308,25 @@ int mk_unify(mk_unifier *u, mk_term a, mk_term b, int *ok)
                 return rc;
             continue;
         }
-        mork_node nx, ny;
-        mk_dec(x.b + x.off, x.base, &nx);
-        mk_dec(y.b + y.off, y.base, &ny);
-        if (nx.kind != ny.kind || nx.n != ny.n ||
-            (nx.kind == MORK_SYMBOL && memcmp(nx.sym, ny.sym, nx.n) != 0)) {
+        /* Neither is a variable. The encoding is canonical, so the nodes
+         * are equal exactly when their header bytes are. */
+        const uint8_t *px = x.b + x.off, *py = y.b + y.off;
+        if (*px != *py) {
             *ok = 0;
             return RT_OK;
         }
+        mork_node nx;
+        mk_dec(px, x.base, &nx);
+        if (nx.hdr > 1) {
+            size_t fixed = *px == MORK_TAG_SYMBOL_X || *px == MORK_TAG_ARITY_X ? 5 : nx.hdr;
+            if (memcmp(px + 1, py + 1, fixed - 1) != 0 ||
+                (fixed < nx.hdr && memcmp(px + fixed, py + fixed, nx.hdr - fixed) != 0)) {
+                *ok = 0;
+                return RT_OK;
+            }
+        }
         step_node(sa, &nx);
-        step_node(sb, &ny);
+        step_node(sb, &nx);
     }
 }
 

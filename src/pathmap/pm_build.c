@@ -6,22 +6,23 @@
  * to have them share bucket 0). L and the cut points come from a sample of
  * the batch: L is the sample's common prefix length, and the bucket range
  * is cut at the sample's quantiles so each part gets about the same number
- * of keys. Part j's job walks the whole batch in input order and inserts
- * only the keys whose bucket falls in its range, into a trie of its own;
- * the tries are then joined.
+ * of keys. A first round of jobs labels every item with its part (one byte
+ * each, the batch split in contiguous chunks); then part j's job walks the
+ * labels in input order and inserts its own items into a trie of its own;
+ * the tries are then joined. Job 0 of each round runs on the caller.
  *
- *     items:  k0 k1 k2 k3 k4 k5 ...          (read by every job, in order)
- *     part 0: buckets [0, c1)   -> trie_0  \
- *     part 1: buckets [c1, c2)  -> trie_1   >-- join --> result
- *     ...                                  /
+ *     items:  k0 k1 k2 k3 k4 k5 ...
+ *     pid:    0  1  1  0  1  0  ...          (label jobs, one chunk each)
+ *     part 0: items with pid 0 -> trie_0  \
+ *     part 1: items with pid 1 -> trie_1   >-- join --> result
+ *     ...                                 /
  *
  * Any L and any cut points give the right answer, because the bucket is a
  * function of the key alone: all repeats of a key go to one part and are
  * inserted in input order there (the last value wins, as sequentially),
  * and parts hold disjoint key sets. The sample only decides the balance.
- * Walking the batch in every job costs one extra streaming read of it per
- * thread, which is much cheaper than scattering it: the inserts then read
- * keys in address order instead of at random.
+ * Walking the one-byte labels instead of scattering the batch keeps every
+ * job's reads of items and keys in address order.
  */
 #include "pathmap/pm_node.h"
 
@@ -29,13 +30,37 @@
 #define MIN_PARALLEL 2048
 #define SAMPLE 8192
 
-typedef struct part {
+typedef struct build {
     const pm_kv *items;
     size_t n, lcp;
-    unsigned blo, bhi;     /* bucket range [blo, bhi) */
+    const uint8_t *map;    /* bucket -> part */
+    uint8_t *pid;          /* item -> part, filled by the label jobs */
+} build;
+
+typedef struct job {
+    build *b;
+    size_t lo, hi;         /* label job: item range */
+    unsigned part;         /* insert job: part index */
     pm_trie *t;
     int rc;
-} part;
+} job;
+
+#define GROUP 16
+
+/* Insert m items in order. A batched lookup first walks all their paths
+ * with the cache misses overlapped, so the inserts that follow find the
+ * nodes they touch already in cache. */
+static int insert_group(pm_trie *t, const pm_kv *g, size_t m)
+{
+    uint8_t found[GROUP];
+    pm_get_batch(t, g, m, found, NULL);
+    for (size_t i = 0; i < m; i++) {
+        int rc = pm_insert(t, g[i].key, g[i].len, g[i].val, NULL);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
 
 static int build_seq(pm_trie **out, const pm_kv *items, size_t n)
 {
@@ -43,12 +68,11 @@ static int build_seq(pm_trie **out, const pm_kv *items, size_t n)
     int rc = pm_new(&t);
     if (rc)
         return rc;
-    for (size_t i = 0; i < n; i++) {
-        rc = pm_insert(t, items[i].key, items[i].len, items[i].val, NULL);
-        if (rc) {
-            pm_free(t);
-            return rc;
-        }
+    for (size_t i = 0; i < n && !rc; i += GROUP)
+        rc = insert_group(t, items + i, n - i < GROUP ? n - i : GROUP);
+    if (rc) {
+        pm_free(t);
+        return rc;
     }
     *out = t;
     return 0;
@@ -61,24 +85,86 @@ static inline unsigned bucket_of(const pm_kv *kv, size_t lcp)
     return 1u + ((unsigned)kv->key[lcp] << 8 | kv->key[lcp + 1]);
 }
 
-static void part_job(void *arg, int worker)
+static void label_job(void *arg, int worker)
 {
-    part *p = arg;
+    job *j = arg;
+    build *b = j->b;
     (void)worker;
-    p->rc = pm_new(&p->t);
-    for (size_t i = 0; i < p->n && p->rc == 0; i++) {
-        const pm_kv *kv = &p->items[i];
-        unsigned b = bucket_of(kv, p->lcp);
-        if (b >= p->blo && b < p->bhi)
-            p->rc = pm_insert(p->t, kv->key, kv->len, kv->val, NULL);
+    for (size_t i = j->lo; i < j->hi; i++)
+        b->pid[i] = b->map[bucket_of(&b->items[i], b->lcp)];
+}
+
+static void insert_job(void *arg, int worker)
+{
+    job *j = arg;
+    build *b = j->b;
+    (void)worker;
+    pm_kv g[GROUP];
+    size_t m = 0;
+    j->rc = pm_new(&j->t);
+    for (size_t i = 0; i < b->n && j->rc == 0; i++) {
+        if (b->pid[i] != j->part)
+            continue;
+        g[m++] = b->items[i];
+        if (m == GROUP) {
+            j->rc = insert_group(j->t, g, m);
+            m = 0;
+        }
     }
+    if (j->rc == 0 && m)
+        j->rc = insert_group(j->t, g, m);
+}
+
+/* Run js[1..nj) on the pool and js[0] on the calling thread, then wait;
+ * first error. The caller would otherwise sit idle in the wait, and its
+ * allocations come from the main heap, which measured faster than the
+ * workers' secondary ones. */
+static int run_all(rt_pool *pool, job *js, size_t nj, void (*fn)(void *, int))
+{
+    int rc = 0;
+    size_t i;
+    for (i = 1; i < nj; i++)
+        if ((rc = rt_pool_submit(pool, fn, &js[i])) != 0)
+            break;
+    if (!rc)
+        fn(&js[0], 0);
+    rt_pool_wait(pool);
+    for (size_t k = 0; k < i && !rc; k++)
+        rc = js[k].rc;
+    return rc;
+}
+
+/* Sorted batches are built bottom-up on the calling thread: one pass that
+ * makes every node at its final size costs less than either build by
+ * inserts, parallel or not. */
+static int build_sorted(pm_trie **out, const pm_kv *items, size_t n)
+{
+    pm_node *root;
+    int rc = pm_build_sorted_nodes(items, n, &root);
+    if (rc)
+        return rc;
+    pm_trie *t;
+    if ((rc = pm_new(&t)) != 0) {
+        pm_release(root);
+        return rc;
+    }
+    t->root = root;
+    *out = t;
+    return 0;
 }
 
 int pm_build(pm_trie **out, const pm_kv *items, size_t n, rt_pool *pool)
 {
+    if (n > 1 && pm_sorted_check(items, n)) {
+        int rc = build_sorted(out, items, n);
+        if (rc != PM_TOO_DEEP)
+            return rc;
+    }
     int nt = pool ? rt_pool_nthreads(pool) : 1;
     if (nt <= 1 || n < MIN_PARALLEL)
         return build_seq(out, items, n);
+    if (nt > 255)
+        nt = 255;
 
     size_t ns = n < SAMPLE ? n : SAMPLE, step = n / ns;
     size_t lcp = items[0].len;
@@ -86,58 +172,61 @@ int pm_build(pm_trie **out, const pm_kv *items, size_t n, rt_pool *pool)
         lcp = pm_lcp(items[0].key, lcp, items[i * step].key, items[i * step].len);
 
     int rc = RT_ENOMEM;
+    build b = {items, n, lcp, NULL, NULL};
     uint32_t *hist = rt_calloc(NBUCKETS, sizeof *hist);
-    part *parts = rt_calloc((size_t)nt, sizeof *parts);
-    if (!hist || !parts)
+    uint8_t *map = rt_malloc(NBUCKETS);
+    job *js = rt_calloc((size_t)nt, sizeof *js);
+    b.pid = rt_malloc(n);
+    b.map = map;
+    if (!hist || !map || !js || !b.pid)
         goto done;
     for (size_t i = 0; i < ns; i++)
         hist[bucket_of(&items[i * step], lcp)]++;
 
     /* Cut at the sample's quantiles; a bucket is never split. */
-    size_t np = 0, acc = 0;
-    unsigned b = 0;
-    for (int j = 0; j < nt && b < NBUCKETS; j++) {
+    size_t acc = 0;
+    unsigned bk = 0, np = 0;
+    for (int j = 0; j < nt && bk < NBUCKETS; j++) {
         size_t goal = ns * (size_t)(j + 1) / (size_t)nt;
-        unsigned lo = b;
-        while (b < NBUCKETS && (acc + hist[b] <= goal || b == lo)) {
-            acc += hist[b];
-            b++;
+        unsigned lo = bk;
+        while (bk < NBUCKETS && (acc + hist[bk] <= goal || bk == lo)) {
+            acc += hist[bk];
+            map[bk++] = (uint8_t)np;
         }
-        if (j == nt - 1)
-            b = NBUCKETS;
-        parts[np].items = items;
-        parts[np].n = n;
-        parts[np].lcp = lcp;
-        parts[np].blo = lo;
-        parts[np].bhi = b;
         np++;
     }
-    parts[np - 1].bhi = NBUCKETS;
+    while (bk < NBUCKETS)
+        map[bk++] = (uint8_t)(np - 1);
 
-    size_t submitted = 0;
-    rc = 0;
-    for (size_t j = 0; j < np; j++) {
-        if ((rc = rt_pool_submit(pool, part_job, &parts[j])) != 0)
-            break;
-        submitted++;
+    for (int j = 0; j < nt; j++) {
+        js[j].b = &b;
+        js[j].lo = n * (size_t)j / (size_t)nt;
+        js[j].hi = n * (size_t)(j + 1) / (size_t)nt;
     }
-    rt_pool_wait(pool);
-    for (size_t j = 0; j < submitted && !rc; j++)
-        rc = parts[j].rc;
+    if ((rc = run_all(pool, js, (size_t)nt, label_job)) != 0)
+        goto done;
+    for (unsigned j = 0; j < np; j++) {
+        js[j].part = j;
+        js[j].rc = 0;
+    }
+    rc = run_all(pool, js, np, insert_job);
     if (!rc) {
-        pm_trie *res = parts[0].t;
-        parts[0].t = NULL;
-        for (size_t j = 1; j < np && !rc; j++)
-            rc = pm_join(res, parts[j].t);
+        pm_trie *res = js[0].t;
+        js[0].t = NULL;
+        for (unsigned j = 1; j < np && !rc; j++)
+            rc = pm_join(res, js[j].t);
         if (rc)
             pm_free(res);
         else
             *out = res;
     }
-    for (size_t j = 0; j < np; j++)
-        pm_free(parts[j].t);
 done:
-    rt_free(parts);
+    if (js)
+        for (int j = 0; j < nt; j++)
+            pm_free(js[j].t);
+    rt_free(js);
+    rt_free(b.pid);
+    rt_free(map);
     rt_free(hist);
     return rc;
 }

@@ -224,7 +224,7 @@ int pm_cur_descend_byte(pm_cur *c, uint8_t b)
 
 int pm_cur_descend_partial(pm_cur *c, const void *p, size_t n, size_t *matched)
 {
-    const uint8_t *k = p;
+    const uint8_t *k = pm_key(p);
     size_t i = 0;
     int rc = 0;
     if (c->nframes_ && (rc = reserve_path(c, c->depth_ + n)) != 0)
@@ -370,7 +370,7 @@ int pm_cur_next(pm_cur *c)
 
 int pm_cur_seek(pm_cur *c, const void *key, size_t n)
 {
-    const uint8_t *k = key;
+    const uint8_t *k = pm_key(key);
     pm_cur_reset(c);
     if (!c->nframes_)
         return 0;

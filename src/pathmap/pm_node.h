@@ -61,6 +61,14 @@ struct pm_trie {
     pm_node *root;
 };
 
+/* Callers may pass NULL for an empty key; pointer arithmetic on NULL is
+ * undefined, so every entry point swaps in a real (empty) array. */
+static inline const uint8_t *pm_key(const void *p)
+{
+    static const uint8_t empty[1] = {0};
+    return p ? (const uint8_t *)p : empty;
+}
+
 static inline size_t pm_pad8(size_t x) { return (x + 7) & ~(size_t)7; }
 
 static inline uint8_t *pm_prefix(const pm_node *x)
@@ -227,6 +235,28 @@ static inline unsigned pm_next_byte(const pm_node *x, unsigned b, unsigned *idx)
     return 256;
 }
 
+/* Ask for the lines of node x that a lookup of byte b below it will touch,
+ * before x's header has arrived. At a million keys every level is a cache
+ * miss, and without this the header miss and the miss on the child slot are
+ * taken one after the other:
+ *
+ *   SMALL, plen <= 8:  | hdr 32 | bytes | kids ...........|   x .. x+175
+ *                      ^x        ^x+64 and ^x+128 cover the slots
+ *   MASK, plen 0:      | hdr 32 | mask 32 | kids by rank ..|
+ *                      slot of b is x+64+8*rank(b); rank(b) == b when full
+ *
+ * The guesses (small prefix, full mask) are only guesses: a wrong one costs
+ * one wasted line fetch, never a wrong answer. Addresses are computed as
+ * integers because they may lie past the end of the node. */
+static inline void pm_prefetch_node(const pm_node *x, unsigned b)
+{
+    uintptr_t a = (uintptr_t)x;
+    __builtin_prefetch((const void *)a);
+    __builtin_prefetch((const void *)(a + 64));
+    __builtin_prefetch((const void *)(a + 128));
+    __builtin_prefetch((const void *)(a + sizeof(pm_mask) + 8u * b));
+}
+
 static inline void pm_retain(pm_node *x)
 {
     if (x)
@@ -303,5 +333,15 @@ int pm_replace_at(pm_node *x, size_t off, const uint8_t *p, size_t n, pm_node *y
 
 /* ---- pm_algebra.c ---- (operands borrowed, *out a new reference) */
 int pm_join_nodes(pm_node *a, pm_node *b, pm_node **out);
+
+/* ---- pm_sorted.c ---- */
+#define PM_TOO_DEEP 1
+/* 1 when the items' keys are in non-decreasing byte order. */
+int pm_sorted_check(const pm_kv *items, size_t n);
+/* Trie of the sorted items (later repeats win), built bottom-up; *out a new
+ * reference (NULL for n == 0). 0, RT_ENOMEM, or PM_TOO_DEEP when the keys
+ * branch more than a couple of hundred levels deep (nothing is kept; build
+ * by inserts instead). */
+int pm_build_sorted_nodes(const pm_kv *items, size_t n, pm_node **out);
 
 #endif /* KINDRED_PM_NODE_H */

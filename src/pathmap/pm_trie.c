@@ -62,7 +62,7 @@ int pm_is_empty(const pm_trie *t) { return t->root == NULL; }
 
 int pm_get(const pm_trie *t, const void *key, size_t n, uint64_t *val)
 {
-    const uint8_t *k = key;
+    const uint8_t *k = pm_key(key);
     const pm_node *x = t->root;
     size_t pos = 0;
     while (x) {
@@ -84,8 +84,83 @@ int pm_get(const pm_trie *t, const void *key, size_t n, uint64_t *val)
             return 0;
         x = *s;
         pos++;
+        if (pos < n)
+            pm_prefetch_node(x, k[pos]);
     }
     return 0;
+}
+
+/* One step of a lookup: from node x at key offset *pos, the next node, or
+ * NULL when the lookup is over (*hit then says whether it found the key). */
+static inline const pm_node *get_step(const pm_node *x, const uint8_t *k, size_t n,
+                                      size_t *pos, int *hit, uint64_t *val)
+{
+    size_t plen = x->plen, p = *pos;
+    *hit = 0;
+    if (n - p < plen || (plen && memcmp(pm_prefix(x), k + p, plen) != 0))
+        return NULL;
+    p += plen;
+    if (p == n) {
+        if (pm_has_val(x)) {
+            *hit = 1;
+            *val = pm_val(x);
+        }
+        return NULL;
+    }
+    if (x->kind == PM_LEAF)
+        return NULL;
+    pm_node **s = pm_find(x, k[p]);
+    if (!s)
+        return NULL;
+    *pos = p + 1;
+    return *s;
+}
+
+#define BATCH_WAYS 16
+
+void pm_get_batch(const pm_trie *t, const pm_kv *q, size_t n, uint8_t *found,
+                  uint64_t *vals)
+{
+    /* Up to BATCH_WAYS lookups in flight; each step ends by prefetching
+     * the node the lookup needs next and moving on to another lookup. */
+    const pm_node *x[BATCH_WAYS];
+    size_t pos[BATCH_WAYS], idx[BATCH_WAYS];
+    size_t next = 0, live = 0;
+    for (; live < BATCH_WAYS && next < n; live++, next++) {
+        x[live] = t->root;
+        pos[live] = 0;
+        idx[live] = next;
+        if (x[live])
+            __builtin_prefetch(x[live]);
+    }
+    while (live > 0) {
+        for (size_t w = 0; w < live;) {
+            const pm_kv *kv = &q[idx[w]];
+            const uint8_t *k = pm_key(kv->key);
+            int hit = 0;
+            uint64_t v = 0;
+            const pm_node *y = x[w] ? get_step(x[w], k, kv->len, &pos[w], &hit, &v) : NULL;
+            if (y) {
+                pm_prefetch_node(y, pos[w] < kv->len ? k[pos[w]] : 0);
+                x[w++] = y;
+                continue;
+            }
+            found[idx[w]] = (uint8_t)hit;
+            if (vals && hit)
+                vals[idx[w]] = v;
+            if (next < n) {
+                x[w] = t->root;
+                pos[w] = 0;
+                idx[w] = next++;
+                w++;
+            } else {
+                live--;
+                x[w] = x[live];
+                pos[w] = pos[live];
+                idx[w] = idx[live];
+            }
+        }
+    }
 }
 
 int pm_contains(const pm_trie *t, const void *key, size_t n)
@@ -126,7 +201,7 @@ uint64_t pm_count_prefix(const pm_trie *t, const void *p, size_t n)
 {
     pm_node *x;
     size_t off;
-    if (!pm_locate(t->root, p, n, &x, &off))
+    if (!pm_locate(t->root, pm_key(p), n, &x, &off))
         return 0;
     return pm_ncount(x);
 }
@@ -135,7 +210,7 @@ int pm_path_exists(const pm_trie *t, const void *p, size_t n)
 {
     pm_node *x;
     size_t off;
-    return pm_locate(t->root, p, n, &x, &off);
+    return pm_locate(t->root, pm_key(p), n, &x, &off);
 }
 
 /* --------------------------------------------------------------- insert */
@@ -176,7 +251,7 @@ static void bump_counts(pm_node *x, const uint8_t *k, size_t n, const pm_node *s
 
 int pm_insert(pm_trie *t, const void *key, size_t n, uint64_t val, int *added)
 {
-    const uint8_t *k = key;
+    const uint8_t *k = pm_key(key);
     pm_node **slot = &t->root;
     pm_node *path[PATH_INLINE];   /* inner nodes passed, to bump their counts */
     size_t np = 0;
@@ -297,6 +372,8 @@ int pm_insert(pm_trie *t, const void *key, size_t n, uint64_t val, int *added)
             overflow = 1;
         slot = ks;
         pos++;
+        if (pos < n)
+            pm_prefetch_node(*ks, k[pos]);
     }
     if (overflow)
         bump_counts(t->root, k, n, stop, 1);
@@ -353,7 +430,7 @@ int pm_remove(pm_trie *t, const void *key, size_t n, int *removed, uint64_t *old
             *removed = 0;
         return 0;
     }
-    int rc = rm(&t->root, key, n, &v);
+    int rc = rm(&t->root, pm_key(key), n, &v);
     if (rc)
         return rc;
     if (removed)
@@ -485,7 +562,7 @@ int pm_subtrie(const pm_trie *t, const void *p, size_t n, pm_trie **out)
         return rc;
     pm_node *x;
     size_t off;
-    if (pm_locate(t->root, p, n, &x, &off)) {
+    if (pm_locate(t->root, pm_key(p), n, &x, &off)) {
         s->root = pm_view_node(x, off);
         if (!s->root) {
             pm_free(s);
@@ -499,7 +576,7 @@ int pm_subtrie(const pm_trie *t, const void *p, size_t n, pm_trie **out)
 int pm_graft(pm_trie *t, const void *p, size_t n, const pm_trie *src)
 {
     pm_node *r;
-    int rc = pm_replace_at(t->root, 0, p, n, src->root, &r);
+    int rc = pm_replace_at(t->root, 0, pm_key(p), n, src->root, &r);
     if (rc)
         return rc;
     pm_release(t->root);
@@ -512,7 +589,7 @@ int pm_remove_prefix(pm_trie *t, const void *p, size_t n, uint64_t *removed)
     uint64_t c = pm_count_prefix(t, p, n);
     if (c) {
         pm_node *r;
-        int rc = pm_replace_at(t->root, 0, p, n, NULL, &r);
+        int rc = pm_replace_at(t->root, 0, pm_key(p), n, NULL, &r);
         if (rc)
             return rc;
         pm_release(t->root);
@@ -531,7 +608,7 @@ int pm_take(pm_trie *t, const void *p, size_t n, pm_trie **out)
         return rc;
     if (s->root) {
         pm_node *r;
-        rc = pm_replace_at(t->root, 0, p, n, NULL, &r);
+        rc = pm_replace_at(t->root, 0, pm_key(p), n, NULL, &r);
         if (rc) {
             pm_free(s);
             return rc;
@@ -549,7 +626,7 @@ int pm_join_at(pm_trie *t, const void *p, size_t n, const pm_trie *src)
     size_t off;
     if (!src->root)
         return 0;
-    if (pm_locate(t->root, p, n, &x, &off)) {
+    if (pm_locate(t->root, pm_key(p), n, &x, &off)) {
         sub = pm_view_node(x, off);
         if (!sub)
             return RT_ENOMEM;
@@ -558,7 +635,7 @@ int pm_join_at(pm_trie *t, const void *p, size_t n, const pm_trie *src)
     pm_release(sub);
     if (rc)
         return rc;
-    rc = pm_replace_at(t->root, 0, p, n, j, &r);
+    rc = pm_replace_at(t->root, 0, pm_key(p), n, j, &r);
     pm_release(j);
     if (rc)
         return rc;

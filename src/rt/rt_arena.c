@@ -109,6 +109,8 @@ void *rt_arena_alloc(rt_arena *a, size_t n)
 {
     if (n == 0)
         n = 1; /* a unique pointer, as promised */
+    if (a->block_size == 0) /* zero-initialised rather than rt_arena_init'ed */
+        a->block_size = DEFAULT_BLOCK;
     if (n > SIZE_MAX - ALIGN - HDR)
         return NULL;
     size_t need = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);

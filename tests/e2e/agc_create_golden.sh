@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# cagc create on the golden default-mode cases: the archive is at most 1.01x
-# the reference tool's size for the same inputs and options, every sample
+# cagc create on the golden cases: the archive is at most 1.01x the
+# reference tool's size for the same inputs and options, every sample
 # decodes to the reference tool's expected sha256, and -t 1 and -t 2 write
-# identical bytes.
+# identical bytes. The six default-mode cases, plus three with -a / -f.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${KINDRED_BUILD:-$ROOT/build/release}
@@ -18,7 +18,8 @@ fail=0
 pass() { echo "PASS: $*"; }
 bad() { echo "FAIL: $*"; fail=1; }
 
-for c in toy_default synth_default synth_b2_s10k synth_concat saureus_default ecoli_draft; do
+for c in toy_default synth_default synth_b2_s10k synth_concat saureus_default ecoli_draft \
+  synth_fallback synth_k25 hpylori_adaptive; do
   line=$(grep -P "^$c\t" "$G/cases.tsv" | cut -f2)
   args=${line#create }
   # shellcheck disable=SC2086
@@ -56,7 +57,7 @@ for c in toy_default synth_default synth_b2_s10k synth_concat saureus_default ec
   fi
 done
 
-for c in synth_default ecoli_draft; do
+for c in synth_default ecoli_draft synth_k25; do
   line=$(grep -P "^$c\t" "$G/cases.tsv" | cut -f2)
   args=${line#create }
   # shellcheck disable=SC2086

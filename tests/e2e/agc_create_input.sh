@@ -86,11 +86,32 @@ printf '>nohash\nACGT\n' >"$T/pan3.fa"
 "$CAGC" create --pansn -o "$T/p3.agc" "$T/pan3.fa" 2>"$T/err"
 check "--pansn header without sample#hap exits 1" test $? -eq 1
 
+# -c with a sample spanning two rounds (consecutive contigs "b ..." share a
+# short name, batches of 2)
+{
+  for n in 'a x' 'b x' 'b y' 'b z' 'c x' 'd x' 'd y'; do
+    echo ">$n"; sed -n '2,30p' "$T/ref.fa"
+  done
+} >"$T/cc.fa"
+"$CAGC" create -c -b 2 -o "$T/cc.agc" "$T/cc.fa" 2>/dev/null
+check "-c create succeeds" test $? -eq 0
+check "-c groups consecutive short names into one sample" \
+  test "$("$CAGC" listset "$T/cc.agc" | tr '\n' ' ')" = "a b c d "
+check "-c sample across rounds decodes" \
+  test "$("$CAGC" getset "$T/cc.agc" b | grep -v '>' | tr -d '\n')" = \
+  "$(for i in 1 2 3; do sed -n '2,30p' "$T/ref.fa"; done | tr -d '\n')"
+
 # unreadable input, unwritable output, bad option, text before header
-"$CAGC" create -o "$T/e.agc" "$T/ref.fa" "$T/missing.fa" 2>/dev/null
+"$CAGC" create -o "$T/e.agc" "$T/ref.fa" "$T/s1.fa" "$T/s2.fasta" "$T/missing.fa" 2>/dev/null
 check "missing input exits 1" test $? -eq 1
+check "no partial archive is left behind" test ! -e "$T/e.agc"
 "$CAGC" create -o "$T/nodir/e.agc" "$T/ref.fa" 2>/dev/null
 check "unwritable output exits 1" test $? -eq 1
+if [ -w /dev/full ]; then
+  "$CAGC" create -o /dev/full "$T/ref.fa" 2>"$T/err"
+  check "full disk exits 1" test $? -eq 1
+  check "full disk is reported" test -s "$T/err"
+fi
 "$CAGC" create -k x "$T/ref.fa" >/dev/null 2>&1
 check "non-numeric option exits 1" test $? -eq 1
 printf 'ACGT\n>x\nACGT\n' >"$T/nohdr.fa"

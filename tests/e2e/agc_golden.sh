@@ -92,6 +92,35 @@ for n in synth_default ecoli_draft; do
   "$CAGC" getcol -t 1 -l 100 "$G/archives/$n.agc" | tr -d '\n' | sha256sum >"$T/l100"
   check "$n -l 0 and -l 100 carry the same letters" cmp -s "$T/l0" "$T/l100"
 done
+# getcol -o DIR: one file per sample, each equal to the golden getset hash
+n=saureus_default
+mkdir -p "$T/col"
+"$CAGC" getcol -t 2 -o "$T/col" "$G/archives/$n.agc"
+ok=1
+while read -r h s; do
+  [ "$s" = getset-l60-all ] && continue
+  [ "$(sha256sum <"$T/col/$s.fa" | cut -d' ' -f1)" = "$h" ] || ok=0
+done <"$G/expected/$n/getset.sha256"
+check "$n getcol -o DIR matches getset per sample" test "$ok" = 1
+mkdir -p "$T/colr"
+"$CAGC" getcol -r -g 2 -o "$T/colr" "$G/archives/$n.agc"
+ref=$("$CAGC" listref "$G/archives/$n.agc")
+check "getcol -r skips the reference" test ! -e "$T/colr/$ref.fa.gz"
+s1=$(ls "$T/colr" | head -n 1)
+check "getcol -g writes .fa.gz that decompress to getset" \
+  cmp -s <(gzip -dc "$T/colr/$s1") <("$CAGC" getset "$G/archives/$n.agc" "${s1%.fa.gz}")
+"$CAGC" getset -s "$A" s3 | sha256sum >"$T/s"
+grep " s3\$" "$G/expected/synth_default/getset.sha256" | cut -d' ' -f1 | sed 's/$/  -/' >"$T/w"
+check "getset -s (streaming) gives the same bytes" cmp -s "$T/s" "$T/w"
+"$CAGC" getset -l 10 "$A" s3 | sed -n 2p | tr -d '\n' | wc -c >"$T/l"
+check "-l below 40 is clamped to 40" test "$(cat "$T/l")" = 40
+"$CAGC" getset "$A" s3 --bogus >/dev/null 2>&1
+check "unknown option exits 1" test $? = 1
+"$CAGC" nosuchcmd >/dev/null 2>&1
+check "unknown command exits 1" test $? = 1
+"$CAGC" getset "$A" >/dev/null 2>&1
+check "missing sample argument exits 1" test $? = 1
+
 # gzip output decompresses to the plain output
 "$CAGC" getset -g 5 "$A" s1 | gzip -dc >"$T/gz" && "$CAGC" getset "$A" s1 >"$T/plain"
 check "getset -g decompresses to the plain bytes" cmp -s "$T/gz" "$T/plain"

@@ -54,7 +54,7 @@ check "-r FILE at -t 2 identical" cmp -s "$T/o" "$T/o2"
 check "-r FILE answers are not empty" test "$(wc -l <"$T/w")" -gt 100
 
 # ---- --bed (0-based, half-open) gives the same bytes, header shows inclusive ends
-printf 'chr1_s2@s2\t100\t200\tname1\n#comment\nchr3_s5@s5\t0\t1\n' >"$T/bed"
+printf 'chr1_s2@s2\t100\t200\tname1\n#comment\n  chr3_s5@s5 0 1\n' >"$T/bed"
 { want s2 chr1_s2 100 199 ":100-199" 80 0; want s5 chr3_s5 0 0 ":0-0" 80 0; } >"$T/w"
 "$CAGC" getctg "$A" --bed "$T/bed" >"$T/o"
 check "--bed FILE" cmp -s "$T/o" "$T/w"

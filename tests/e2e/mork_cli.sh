@@ -83,6 +83,12 @@ expect "stdin as -" "$T/want" -- sh -c "\"$CMORK\" count - <\"$T/g.metta\""
 "$CMORK" dump -o "$T/out.txt" "$T/g2.metta" >/dev/null 2>&1
 if [ "$(cat "$T/out.txt")" = "(edge 9 9)" ]; then pass "-o FILE"; else bad "-o FILE"; fi
 
+: >"$T/empty.metta"
+printf '0\n' >"$T/want"
+expect "empty file counts 0" "$T/want" -- "$CMORK" count -t 2 "$T/empty.metta"
+printf '; only comments\n\n  \n' >"$T/blank.metta"
+expect "comments only count 0" "$T/want" -- "$CMORK" count "$T/blank.metta"
+
 # ---- errors exit 1 with a position
 printf '(ok 1)\n(ok 2)\n  (bad (x)\n' >"$T/bad.metta"
 "$CMORK" count "$T/bad.metta" >"$T/out" 2>"$T/err"; rc=$?

@@ -238,6 +238,54 @@ static void revcomp_long_matches_naive(void **state)
     }
 }
 
+static void letters_match_table(void **state)
+{
+    (void)state;
+    uint8_t b[300], want[300];
+    for (size_t n = 0; n < sizeof b; n += 7) {
+        for (size_t i = 0; i < n; i++) {
+            /* mostly ACGT words, some words with other codes */
+            b[i] = (uint8_t)(((i / 8) % 5 == 4) ? (i * 13) % 256 : (i * 7 + n) % 4);
+            want[i] = (uint8_t)agc_code2char[b[i]];
+        }
+        agc_codes_to_letters(b, n);
+        assert_memory_equal(b, want, n);
+    }
+}
+
+/* Letters copied from codes, forward and reverse-complemented, at every
+ * length and alignment around the 8- and 16-code blocks, with codes of
+ * every kind sprinkled in, against a byte-by-byte oracle. */
+static void letters_copy_matches_naive(void **state)
+{
+    (void)state;
+    uint8_t src[200], dst[200], want[200];
+    uint64_t x = 99;
+    for (int round = 0; round < 40; round++) {
+        for (int i = 0; i < 200; i++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            unsigned r = (unsigned)(x >> 33);
+            /* mostly ACGT, sometimes IUPAC / 30 / 32, per round a density */
+            src[i] = (uint8_t)(r % 100 < (unsigned)round ? (r >> 8) % 33 : r % 4);
+        }
+        for (size_t off = 0; off < 3; off++)
+            for (size_t n = 0; n + off <= 120; n += (n < 40 ? 1 : 7)) {
+                for (int rc = 0; rc < 2; rc++) {
+                    for (size_t i = 0; i < n; i++) {
+                        uint8_t c = rc ? src[off + n - 1 - i] : src[off + i];
+                        if (rc && c < 4)
+                            c = (uint8_t)(3 - c);
+                        want[i] = (uint8_t)agc_code2char[c];
+                    }
+                    memset(dst, 0xEE, sizeof dst);
+                    agc_codes_to_letters_copy(dst, src + off, n, rc);
+                    assert_memory_equal(dst, want, n);
+                    assert_int_equal(dst[n], 0xEE);
+                }
+            }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +295,8 @@ int main(void)
         cmocka_unit_test(tuples_spec_example), cmocka_unit_test(tuples_reject),
         cmocka_unit_test(nucleotide_tables),  cmocka_unit_test(revcomp_cases),
         cmocka_unit_test(revcomp_long_matches_naive),
+        cmocka_unit_test(letters_match_table),
+        cmocka_unit_test(letters_copy_matches_naive),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

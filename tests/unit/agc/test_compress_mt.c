@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agc/agc_archive.h"
 #include "agc/agc_compress.h"
 #include "kindred/agc.h"
 #include "kindred/rt.h"
@@ -268,6 +269,79 @@ static void pansn_and_concat(void **state)
     free_collection(s, NS);
 }
 
+static uint64_t n_splitters(const char *arch)
+{
+    agc_archive *ar = NULL;
+    assert_int_equal(agc_ar_open_file(&ar, arch), 0);
+    long id = agc_ar_find(ar, "splitters");
+    assert_true(id >= 0);
+    const uint8_t *p;
+    size_t n;
+    uint64_t meta;
+    assert_int_equal(agc_ar_part(ar, id, 0, &p, &n, &meta), 0);
+    assert_int_equal(n, 8 * meta);
+    agc_ar_close(ar);
+    return meta;
+}
+
+/* -a and -f: a sample with a contig unrelated to the reference gets new
+ * splitters; archives decode and do not depend on the thread count. */
+static void adaptive_and_fallback(void **state)
+{
+    (void)state;
+    enum { NS = 5 };
+    gsample s[NS];
+    make_collection(s, NS, 4321);
+    uint64_t seed = 17;
+    gctg *g = &s[2].c[s[2].n++];
+    snprintf(g->name, sizeof g->name, "novel");
+    g->len = 9000;
+    g->seq = malloc(g->len + 1);
+    for (size_t i = 0; i < g->len; i++)
+        g->seq[i] = ACGT[rng(&seed) % 4];
+    g->seq[g->len] = 0;
+    /* a later sample shares half of it, so the new splitters matter */
+    gctg *h = &s[4].c[s[4].n++];
+    snprintf(h->name, sizeof h->name, "novel_copy");
+    h->seq = mutate(g->seq, 4500, &h->len, &seed, 0);
+    char files[NS][160], a1[160], a2[160];
+    const char *in[NS];
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/ad", dir);
+    assert_int_equal(system(cmd), 0);
+    for (int k = 0; k < NS; k++) {
+        snprintf(files[k], sizeof files[k], "%s/ad/g%d.fa", dir, k);
+        write_fasta(files[k], s, k, k + 1, 0);
+        in[k] = files[k];
+    }
+    snprintf(a1, sizeof a1, "%s/a1.agc", dir);
+    snprintf(a2, sizeof a2, "%s/a2.agc", dir);
+    agc_create_opts o;
+    opts(&o, 1);
+    assert_int_equal(agc_create(&o, in, NS, a1), 0);
+    uint64_t plain = n_splitters(a1);
+    for (int mode = 0; mode < 3; mode++) {
+        opts(&o, 1);
+        o.adaptive = mode != 1;
+        o.fallback = mode >= 1 ? 0.05 : 0;
+        assert_int_equal(agc_create(&o, in, NS, a1), 0);
+        o.threads = 2;
+        assert_int_equal(agc_create(&o, in, NS, a2), 0);
+        size_t n1, n2;
+        uint8_t *b1 = slurp(a1, &n1), *b2 = slurp(a2, &n2);
+        assert_int_equal(n1, n2);
+        assert_memory_equal(b1, b2, n1);
+        rt_free(b1);
+        rt_free(b2);
+        verify(a1, s, NS, 0);
+        if (o.adaptive)
+            assert_true(n_splitters(a1) > plain);
+        else
+            assert_int_equal(n_splitters(a1), plain);
+    }
+    free_collection(s, NS);
+}
+
 static void input_errors(void **state)
 {
     (void)state;
@@ -317,6 +391,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(roundtrip_and_threads),
         cmocka_unit_test(pansn_and_concat),
+        cmocka_unit_test(adaptive_and_fallback),
         cmocka_unit_test(input_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -138,6 +138,24 @@ static void enumerate_resets_on_n(void **state)
     assert_int_equal(agc_kmer_enumerate(s, 10, 17, out), 0);
 }
 
+static void ranges_concatenate(void **state)
+{
+    (void)state;
+    uint64_t seed = 5;
+    uint8_t s[3000];
+    for (size_t i = 0; i < sizeof s; i++)
+        s[i] = (uint8_t)(rng(&seed) % 37 == 0 ? 4 : rng(&seed) % 4);
+    uint64_t whole[3000], parts[3000];
+    size_t n = agc_kmer_enumerate(s, sizeof s, 21, whole);
+    for (size_t step = 1; step < 1200; step = step * 2 + 7) {
+        size_t m = 0;
+        for (size_t f = 0; f < sizeof s; f += step)
+            m += agc_kmer_enumerate_range(s, sizeof s, f, f + step, 21, parts + m);
+        assert_int_equal(m, n);
+        assert_memory_equal(parts, whole, n * sizeof *whole);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +163,7 @@ int main(void)
         cmocka_unit_test(palindrome_orientation),
         cmocka_unit_test(sort_and_singletons),
         cmocka_unit_test(enumerate_resets_on_n),
+        cmocka_unit_test(ranges_concatenate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -132,6 +132,62 @@ static void measure_mode(void **state)
                      RT_EFORMAT);
 }
 
+/* Long literal runs (the unchecked fast path) against a naive oracle of
+ * the grammar, at every output capacity around the exact size: a run that
+ * would overflow the output or read '!' past the reference end must fail
+ * exactly like a short one. */
+static void literal_runs_and_bounds(void **state)
+{
+    (void)state;
+    char d[400];
+    uint8_t want[400], out[400];
+    size_t w = 0, n;
+    int p = 0, pred = 0;
+    /* 150 literals mixing codes, '!' and the tolerated 30/32 letters, a
+     * match, 90 more literals */
+    for (int i = 0; i < 150; i++, pred++) {
+        if (i % 7 == 3 && pred < 100) {
+            d[p++] = '!';
+            want[w++] = ref[pred];
+        } else {
+            uint8_t c = (uint8_t)(i % 11 == 5 ? 30 : i % 13 == 6 ? 32 : i % 21);
+            d[p++] = (char)('A' + c);
+            want[w++] = c;
+        }
+    }
+    /* pred = 150 > 100: a '!' here would read past the reference */
+    p += snprintf(d + p, sizeof d - (size_t)p, "-140,0.");
+    memcpy(want + w, ref + 10, 20);
+    w += 20;
+    pred = 30;
+    for (int i = 0; i < 90; i++, pred++) {
+        if (i % 5 == 0 && pred < 100) {
+            d[p++] = '!';
+            want[w++] = ref[pred];
+        } else {
+            d[p++] = (char)('A' + i % 4);
+            want[w++] = (uint8_t)(i % 4);
+        }
+    }
+    d[p] = '\0';
+    assert_int_equal(dec(d, 2, out, sizeof out, &n), 0);
+    assert_int_equal(n, w);
+    assert_memory_equal(out, want, w);
+    for (size_t cap = w - 30; cap < w; cap++)
+        assert_int_equal(dec(d, 2, out, cap, &n), RT_EFORMAT);
+    assert_int_equal(dec(d, 2, out, w, &n), 0);
+    /* '!' is not a version 1 token, also inside a run */
+    assert_int_equal(dec("ACGT!ACGT", 1, out, sizeof out, &n), RT_EFORMAT);
+    /* a '!' run running past the reference end */
+    char bang[120];
+    memset(bang, '!', 101);
+    bang[101] = '\0';
+    assert_int_equal(dec(bang, 2, out, sizeof out, &n), RT_EFORMAT);
+    bang[100] = '\0';
+    assert_int_equal(dec(bang, 2, out, sizeof out, &n), 0);
+    assert_memory_equal(out, ref, 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +198,7 @@ int main(void)
         cmocka_unit_test(empty_delta_is_reference),
         cmocka_unit_test(rejects_malformed),
         cmocka_unit_test(measure_mode),
+        cmocka_unit_test(literal_runs_and_bounds),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

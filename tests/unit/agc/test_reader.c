@@ -81,8 +81,8 @@ static int read_fasta(const char *path, rec *out, int max)
 static void matches_fasta_input(void **state)
 {
     (void)state;
-    if (!find_shared())
-        skip();
+    /* The golden data is part of the test setup: missing means failed. */
+    assert_true(find_shared());
     static const char *arcs[] = {"archives/synth_default.agc", "archives/synth_b2_s10k.agc",
                                  "archives/synth_k25.agc"};
     rec r[8];
@@ -91,6 +91,7 @@ static void matches_fasta_input(void **state)
     for (size_t a = 0; a < sizeof arcs / sizeof *arcs; a++) {
         agc_reader *rd;
         assert_int_equal(agc_reader_open(&rd, path_of(arcs[a])), 0);
+        assert_string_equal(agc_reader_ref_sample(rd), "ref");
         uint32_t s, nc;
         int found;
         agc_reader_find_sample(rd, "s2", &s, &found);
@@ -129,11 +130,76 @@ static void matches_fasta_input(void **state)
         free(r[i].seq);
 }
 
+/* fetch_lines: random ranges cut at random points and at segment ends
+ * (next_cut), each piece continuing the previous one's line column, give
+ * exactly the letters of fetch wrapped by a naive loop. */
+static void fetch_lines_matches_wrapped_fetch(void **state)
+{
+    (void)state;
+    assert_true(find_shared());
+    agc_reader *rd;
+    assert_int_equal(agc_reader_open(&rd, path_of("archives/synth_b2_s10k.agc")), 0);
+    uint32_t s;
+    int found;
+    agc_reader_find_sample(rd, "s5", &s, &found);
+    assert_true(found);
+    uint32_t nc;
+    assert_int_equal(agc_reader_n_contigs(rd, s, &nc), 0);
+    uint64_t x = 7;
+    for (uint32_t c = 0; c < nc; c++) {
+        uint64_t len;
+        assert_int_equal(agc_reader_contig(rd, s, c, NULL, &len), 0);
+        char *letters = malloc(len + 1), *want = malloc(2 * len + 2), *got = malloc(2 * len + 2);
+        assert_int_equal(agc_reader_fetch(rd, s, c, 0, len, letters), 0);
+        for (int round = 0; round < 6; round++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            uint64_t from = len ? (x >> 20) % len : 0, to = len;
+            uint64_t L = round == 0 ? 0 : round == 1 ? 1 : 40 + (x >> 50) % 50;
+            size_t w = 0;
+            for (uint64_t i = from; i < to; i++) {
+                want[w++] = letters[i];
+                if (L && (i - from + 1) % L == 0)
+                    want[w++] = '\n';
+            }
+            size_t g = 0;
+            uint64_t col = 0, pos = from;
+            while (pos < to) {
+                uint64_t end;
+                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+                if (x >> 63) {
+                    assert_int_equal(agc_reader_next_cut(rd, s, c, pos, &end), 0);
+                    assert_true(end > pos && end <= len);
+                } else {
+                    end = pos + 1 + (x >> 40) % 30000;
+                }
+                if (end > to)
+                    end = to;
+                size_t n;
+                assert_int_equal(agc_reader_fetch_lines(rd, s, c, pos, end, L, &col, got + g, &n),
+                                 0);
+                g += n;
+                pos = end;
+            }
+            assert_int_equal(g, w);
+            assert_memory_equal(got, want, w);
+            assert_int_equal(col, L ? (to - from) % L : 0);
+        }
+        uint64_t col = 0;
+        size_t n;
+        assert_int_equal(agc_reader_fetch_lines(rd, s, c, 0, len + 1, 60, &col, got, &n),
+                         RT_ERANGE);
+        col = 60;
+        assert_int_equal(agc_reader_fetch_lines(rd, s, c, 0, 1, 60, &col, got, &n), RT_ERANGE);
+        free(letters), free(want), free(got);
+    }
+    agc_reader_close(rd);
+}
+
 static void toy_metadata_and_compat(void **state)
 {
     (void)state;
-    if (!find_shared())
-        skip();
+    /* The golden data is part of the test setup: missing means failed. */
+    assert_true(find_shared());
     agc_t *a = agc_open(path_of("archives/toy_default.agc"), 1);
     assert_non_null(a);
     assert_int_equal(agc_n_sample(a), 4);
@@ -225,8 +291,8 @@ static int decode_all(const uint8_t *d, size_t n)
 static void corrupt_copies_fail_cleanly(void **state)
 {
     (void)state;
-    if (!find_shared())
-        skip();
+    /* The golden data is part of the test setup: missing means failed. */
+    assert_true(find_shared());
     size_t n;
     uint8_t *d = slurp(path_of("archives/toy_default.agc"), &n);
     assert_int_equal(decode_all(d, n), 0);
@@ -248,13 +314,47 @@ static void corrupt_copies_fail_cleanly(void **state)
     free(d);
 }
 
+/* Every allocation of open + full decode failing in turn: each attempt ends
+ * in RT_ENOMEM (or success once the budget suffices), never a crash or leak. */
+static void allocation_failures(void **state)
+{
+    (void)state;
+    /* The golden data is part of the test setup: missing means failed. */
+    assert_true(find_shared());
+    size_t n;
+    uint8_t *d = slurp(path_of("archives/synth_b2_s10k.agc"), &n);
+    unsigned long before = rt_alloc_count();
+    assert_int_equal(decode_all(d, n), 0);
+    long total = (long)(rt_alloc_count() - before);
+    int ok = 0;
+    /* the first 60 allocations each, then about 150 spread over the rest */
+    for (long k = 0; k <= total + 1; k += k < 60 ? 1 : total / 150 + 1) {
+        rt_alloc_fail_after(k);
+        int st = decode_all(d, n);
+        rt_alloc_fail_after(-1);
+        if (st == 0)
+            ok = 1;
+        else if (st != RT_ENOMEM)
+            fail_msg("allocation %ld failing gave %d", k, st);
+    }
+    /* exactly the measured number of allocations is enough */
+    rt_alloc_fail_after(total);
+    int st = decode_all(d, n);
+    rt_alloc_fail_after(-1);
+    assert_int_equal(st, 0);
+    (void)ok;
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(matches_fasta_input),
+        cmocka_unit_test(fetch_lines_matches_wrapped_fetch),
         cmocka_unit_test(toy_metadata_and_compat),
         cmocka_unit_test(name_delta_decoding),
         cmocka_unit_test(corrupt_copies_fail_cleanly),
+        cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

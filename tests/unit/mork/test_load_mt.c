@@ -124,18 +124,46 @@ static void cuts_inside_expressions(void **state)
     same_for_any_threads(1);
 }
 
-static void first_error_wins(void **state)
+/* The parallel path is really taken: 2 parts parsed, 2 ranges built, and
+ * work in every phase. */
+static void work_is_split(void **state)
 {
     (void)state;
     rt_buf text = make_text(0);
-    /* two errors, in what will be different parts: the first must win */
-    size_t a = text.n / 3, b = text.n * 5 / 6;
-    while (text.v[a] != '\n')
-        a++;
-    while (text.v[b] != '\n')
-        b++;
-    text.v[a + 1] = ')';
-    text.v[b + 1] = '"';
+    rt_pool *pool;
+    assert_int_equal(rt_pool_create(&pool, 2, 0), RT_OK);
+    mork_space *s;
+    assert_int_equal(mork_space_new(&s), RT_OK);
+    mork_load_stats st;
+    memset(&st, 0, sizeof st);
+    assert_int_equal(mork_space_add_text_stats(s, (char *)text.v, text.n, pool, NULL, NULL, &st),
+                     RT_OK);
+    assert_int_equal(st.parts, 2);
+    assert_int_equal(st.ranges, 2);
+    for (int p = 0; p < MORK_PHASES; p++)
+        assert_true(st.cpu_max_ns[p] <= st.cpu_sum_ns[p]);
+    assert_true(st.cpu_sum_ns[MORK_PHASE_PARSE] > 0);
+    mork_space_free(s);
+    rt_pool_destroy(pool);
+    rt_vec_free(&text);
+}
+
+/* Put an error at the start of the line after each of the given fractions
+ * of the text; every thread count must report the first one. */
+static void first_error_at(int tricky, double f1, double f2)
+{
+    rt_buf text = make_text(tricky);
+    /* at an "(edge" line: never inside a string */
+    rt_buf_putc(&text, 0);
+    text.n--;
+    const char *base = (const char *)text.v;
+    size_t a = (size_t)(strstr(base + (size_t)((double)text.n * f1), "\n(edge ") - base);
+    size_t b = (size_t)(strstr(base + (size_t)((double)text.n * f2), "\n(edge ") - base);
+    /* "$ " is an error anywhere, even inside an open expression */
+    text.v[a + 1] = '$';
+    text.v[a + 2] = ' ';
+    text.v[b + 1] = '$';
+    text.v[b + 2] = ' ';
     size_t line = 1;
     for (size_t i = 0; i <= a; i++)
         line += text.v[i] == '\n';
@@ -145,7 +173,6 @@ static void first_error_wins(void **state)
         size_t n;
         assert_int_equal(load((char *)text.v, text.n, t, &d, &n, &err), RT_ESYNTAX);
         assert_int_equal(err.line, line);
-        assert_int_equal(err.col, 1);
         assert_int_equal(err.offset, a + 1);
         /* nothing from the failed text was added */
         rt_buf_putc(&d, 0);
@@ -155,12 +182,29 @@ static void first_error_wins(void **state)
     rt_vec_free(&text);
 }
 
+static void first_error_wins(void **state)
+{
+    (void)state;
+    first_error_at(0, 1.0 / 3, 5.0 / 6);
+}
+
+/* Errors inside the long expression (found by a worker reading past its
+ * cut) and after it (found by the owner parsing the rest). */
+static void first_error_after_bad_cut(void **state)
+{
+    (void)state;
+    first_error_at(1, 0.55, 0.6);
+    first_error_at(1, 0.9, 0.95);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_text),
         cmocka_unit_test(cuts_inside_expressions),
+        cmocka_unit_test(work_is_split),
         cmocka_unit_test(first_error_wins),
+        cmocka_unit_test(first_error_after_bad_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

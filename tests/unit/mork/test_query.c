@@ -134,6 +134,67 @@ static void occurs_check(void **state)
     mork_space_free(s);
 }
 
+static int count_only(void *ctx, const mork_solution *sol)
+{
+    (void)sol;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* x1 = (f x0 x0), x2 = (f x1 x1), ...: the occurs check must not walk the
+ * 2^40-node tree these bindings describe. */
+static void occurs_check_shared_values(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    rt_buf st = {0}, pt = {0};
+    rt_buf_printf(&st, "(h");
+    rt_buf_printf(&pt, "(h");
+    for (int i = 1; i <= N; i++) {
+        rt_buf_printf(&st, " $y%d", i);
+        rt_buf_printf(&pt, " $x%d", i);
+    }
+    for (int i = 1; i <= N; i++) {
+        rt_buf_printf(&st, " $y%d", i);
+        rt_buf_printf(&pt, " (f $x%d $x%d)", i - 1, i - 1);
+    }
+    rt_buf_printf(&st, ")");
+    rt_buf_printf(&pt, ")");
+    rt_buf_putc(&st, 0);
+    mork_space *s = space_of((char *)st.v);
+    rt_buf p = {0};
+    assert_int_equal(mork_parse_one((char *)pt.v, pt.n, &p, NULL), RT_OK);
+    int n = 0;
+    uint64_t t0 = rt_now_ns();
+    assert_int_equal(mork_query(s, p.v, p.n, count_only, &n), RT_OK);
+    assert_int_equal(n, 1);
+    assert_true(rt_now_ns() - t0 < 5000000000ULL);
+    /* and a cycle through the chain is still caught: x0 = x40 */
+    p.n = 0;
+    pt.n = pt.n - 1; /* drop ')' */
+    rt_buf_printf(&pt, " $x0)");
+    rt_vec_free(&p);
+    mork_space_free(s);
+    rt_buf st2 = {0};
+    rt_buf_printf(&st2, "(h");
+    for (int i = 1; i <= N; i++)
+        rt_buf_printf(&st2, " $y%d", i);
+    for (int i = 1; i <= N; i++)
+        rt_buf_printf(&st2, " $y%d", i);
+    rt_buf_printf(&st2, " $y%d)", N);
+    rt_buf_putc(&st2, 0);
+    s = space_of((char *)st2.v);
+    assert_int_equal(mork_parse_one((char *)pt.v, pt.n, &p, NULL), RT_OK);
+    n = 0;
+    assert_int_equal(mork_query(s, p.v, p.n, count_only, &n), RT_OK);
+    assert_int_equal(n, 0);
+    mork_space_free(s);
+    rt_vec_free(&p);
+    rt_vec_free(&st);
+    rt_vec_free(&st2);
+    rt_vec_free(&pt);
+}
+
 static void conjunctions(void **state)
 {
     (void)state;
@@ -255,6 +316,10 @@ static void escapes_in_queries(void **state)
     for (int i = 0; i < 70; i++)
         rt_buf_printf(&t, " $v%d", i);
     rt_buf_printf(&t, " $v69) tail)\n(m x tail)\n");
+    char huge[400];
+    memset(huge, 'H', 300);
+    huge[300] = 0;
+    rt_buf_printf(&t, "(big $x %s $x)\n", huge); /* a key over 256 bytes */
     rt_buf_putc(&t, 0);
     mork_space *s = space_of((char *)t.v);
     char want[512];
@@ -271,6 +336,9 @@ static void escapes_in_queries(void **state)
     assert_int_equal(st.candidates, 1);
     assert_non_null(strstr(got, " $v69 $v69) tail)"));
     rt_free(got);
+    snprintf(want, sizeof want, "(big 1 %s 1)", huge);
+    check(s, "(big 1 $s $t)", 1, want);
+    check(s, "(big 1 $s 2)", 1, "");
     mork_space_free(s);
     rt_vec_free(&t);
 }
@@ -281,6 +349,7 @@ int main(void)
         cmocka_unit_test(constant_and_variables),
         cmocka_unit_test(two_sided),
         cmocka_unit_test(occurs_check),
+        cmocka_unit_test(occurs_check_shared_values),
         cmocka_unit_test(conjunctions),
         cmocka_unit_test(transforms),
         cmocka_unit_test(callback_stops),

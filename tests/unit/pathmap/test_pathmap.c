@@ -87,8 +87,24 @@ static void basics(void **st)
     assert_int_equal(pm_remove(t, "", 0, &removed, NULL), 0);
     assert_int_equal(removed, 1);
     assert_string_equal(list(t, ""), "a,abc,abd,");
+    /* Batched lookups give the same answers. */
+    pm_kv q[5] = {{(const uint8_t *)"a", 1, 0}, {(const uint8_t *)"ab", 2, 0},
+                  {(const uint8_t *)"abd", 3, 0}, {NULL, 0, 0}, {(const uint8_t *)"zz", 2, 0}};
+    uint8_t found[5];
+    uint64_t vals[5] = {0};
+    pm_get_batch(t, q, 5, found, vals);
+    assert_int_equal(found[0], 1);
+    assert_int_equal(vals[0], 8);
+    assert_int_equal(found[1], 0);
+    assert_int_equal(found[2], 1);
+    assert_int_equal(vals[2], 11);
+    assert_int_equal(found[3], 0);
+    assert_int_equal(found[4], 0);
     pm_clear(t);
     assert_true(pm_is_empty(t));
+    pm_get_batch(t, q, 5, found, NULL);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(found[i], 0);
     pm_free(t);
 }
 

@@ -421,6 +421,27 @@ static void smap_random_ops(void **state)
     rt_smap_free(&m);
 }
 
+/* A zero-initialised smap (no rt_smap_init) works too. */
+static void smap_zero_init(void **state)
+{
+    (void)state;
+    rt_smap m = {0};
+    for (int i = 0; i < 1000; i++) {
+        char k[16];
+        int n = snprintf(k, sizeof k, "key%d", i);
+        assert_int_equal(rt_smap_put(&m, k, (size_t)n, (uint64_t)i), 0);
+    }
+    rt_arena_stats st;
+    rt_arena_get_stats(&m.keys, &st);
+    assert_true(st.nblocks < 10); /* not one block per key */
+    uint64_t v;
+    int found;
+    rt_smap_get(&m, "key999", 6, &v, &found);
+    assert_int_equal(found, 1);
+    assert_true(v == 999);
+    rt_smap_free(&m);
+}
+
 static void smap_alloc_failure(void **state)
 {
     (void)state;
@@ -456,6 +477,7 @@ int main(void)
         cmocka_unit_test(hmap_load_factor_and_reserve),
         cmocka_unit_test(hmap_alloc_failure),
         cmocka_unit_test(smap_random_ops),
+        cmocka_unit_test(smap_zero_init),
         cmocka_unit_test(smap_alloc_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

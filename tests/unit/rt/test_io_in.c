@@ -82,6 +82,40 @@ static void done_path(char *path)
     free(path);
 }
 
+/* getline, peek and read share one buffer: mixing them loses nothing. */
+static void mixed_calls(void **state)
+{
+    (void)state;
+    const char *text = "head\r\nbody bytes\nline3\nrest";
+    char *path;
+    rt_in *r = open_bytes(&path, text, strlen(text));
+    const char *line;
+    size_t len, got;
+    int eof, c;
+    assert_int_equal(rt_in_getline(r, &line, &len, &eof), 0);
+    assert_int_equal(len, 4);
+    assert_int_equal(rt_in_peek(r, &c), 0);
+    assert_int_equal(c, 'b');
+    char buf[8];
+    assert_int_equal(rt_in_read(r, buf, 5, &got), 0);
+    assert_int_equal(got, 5);
+    assert_memory_equal(buf, "body ", 5);
+    assert_int_equal(rt_in_getline(r, &line, &len, &eof), 0);
+    assert_int_equal(len, 5);
+    assert_memory_equal(line, "bytes", 5);
+    assert_int_equal(rt_in_getline(r, &line, &len, &eof), 0);
+    assert_memory_equal(line, "line3", 5);
+    assert_int_equal(rt_in_read(r, buf, sizeof buf, &got), 0);
+    assert_int_equal(got, 4);
+    assert_memory_equal(buf, "rest", 4);
+    assert_int_equal(rt_in_read(r, buf, sizeof buf, &got), 0);
+    assert_int_equal(got, 0);
+    assert_int_equal(rt_in_getline(r, &line, &len, &eof), 0);
+    assert_int_equal(eof, 1);
+    rt_in_close(r);
+    done_path(path);
+}
+
 static void plain_crlf_and_last_line(void **state)
 {
     (void)state;
@@ -174,6 +208,17 @@ static void long_lines(void **state)
     expect_lines(r, t.v, t.n);
     rt_in_close(r);
     done_path(path);
+    /* BGZF: blocks often meet a buffer too full for a whole block, which
+     * zlib then decodes in pieces. */
+    z.n = 0;
+    for (size_t off = 0; off < t.n; off += 60000) {
+        size_t n = t.n - off < 60000 ? t.n - off : 60000;
+        assert_int_equal(tu_bgzf_block(t.v + off, n, &z), 0);
+    }
+    r = open_bytes(&path, z.v, z.n);
+    expect_lines(r, t.v, t.n);
+    rt_in_close(r);
+    done_path(path);
     rt_vec_free(&z);
     rt_vec_free(&t);
 }
@@ -247,6 +292,43 @@ static void gzip_bgzf(void **state)
     rt_vec_free(&z);
 }
 
+/* BGZF blocks whose size field lies, and BGZF mixed with plain members:
+ * the data is valid gzip, so it must still decode (zlib takes over). */
+static void gzip_bgzf_odd(void **state)
+{
+    (void)state;
+    rt_buf t = {0}, z = {0};
+    tu_make_text(&t, 300000, 9, 1);
+    size_t third = t.n / 3;
+    assert_int_equal(tu_gzip_member(t.v, 1000, 6, &z), 0);
+    size_t b1 = z.n;
+    assert_int_equal(tu_bgzf_block(t.v + 1000, 50000, &z), 0);
+    size_t b2 = z.n;
+    assert_int_equal(tu_bgzf_block(t.v + 51000, third - 51000, &z), 0);
+    assert_int_equal(tu_gzip_member(t.v + third, t.n - third, 1, &z), 0);
+    char *path = tu_tmpfile();
+    for (int lie = 0; lie < 4; lie++) {
+        uint8_t save0 = z.v[b1 + 16], save1 = z.v[b2 + 16], save2 = z.v[b2 + 17];
+        if (lie == 1)
+            z.v[b1 + 16] = (uint8_t)(z.v[b1 + 16] - 1); /* one byte short */
+        if (lie == 2)
+            z.v[b1 + 16] = (uint8_t)(z.v[b1 + 16] + 40); /* runs into the next */
+        if (lie == 3)
+            z.v[b2 + 16] = z.v[b2 + 17] = 0xff; /* claims 64 KiB */
+        assert_int_equal(tu_write_file(path, z.v, z.n), 0);
+        rt_in *r;
+        assert_int_equal(rt_in_open(&r, path), 0);
+        expect_lines(r, t.v, t.n);
+        rt_in_close(r);
+        z.v[b1 + 16] = save0;
+        z.v[b2 + 16] = save1;
+        z.v[b2 + 17] = save2;
+    }
+    done_path(path);
+    rt_vec_free(&t);
+    rt_vec_free(&z);
+}
+
 static void gzip_empty_members(void **state)
 {
     (void)state;
@@ -287,14 +369,24 @@ static void gzip_truncated_and_corrupt(void **state)
     rt_buf t = {0}, z = {0};
     tu_make_text(&t, 20000, 5, 0);
     assert_int_equal(tu_gzip_member(t.v, t.n, 6, &z), 0);
+    size_t bgzf_start = z.n;
+    assert_int_equal(tu_bgzf_block(t.v, 5000, &z), 0); /* decoded by the fast path */
+    size_t bgzf_end = z.n;
     assert_int_equal(tu_gzip_member(t.v, 100, 6, &z), 0);
     char *path = tu_tmpfile();
     /* Every truncation point (from 2 bytes, where the magic is whole). */
-    for (size_t cut = 2; cut < z.n; cut += (cut < 64 || z.n - cut < 64) ? 1 : 97) {
+    for (size_t cut = 2; cut < z.n;) {
         assert_int_equal(tu_write_file(path, z.v, cut), 0);
         rt_in *r;
         assert_int_equal(rt_in_open(&r, path), 0);
         int rc = drain_status(r);
+        if (cut == bgzf_start || cut == bgzf_end) {
+            /* a cut between members leaves a shorter, valid file */
+            assert_int_equal(rc, 0);
+            rt_in_close(r);
+            cut++;
+            continue;
+        }
         if (rc != RT_EFORMAT)
             fail_msg("truncated at %zu of %zu: status %d", cut, z.n, rc);
         /* sticky: the next call reports it again */
@@ -302,10 +394,14 @@ static void gzip_truncated_and_corrupt(void **state)
         uint8_t b;
         assert_int_equal(rt_in_read(r, &b, 1, &got), RT_EFORMAT);
         rt_in_close(r);
+        /* every byte near the ends and the BGZF block's edges, else a stride */
+        int near = cut < 64 || z.n - cut < 64 || (cut + 64 > bgzf_start && cut < bgzf_start + 64) ||
+                   (cut + 64 > bgzf_end && cut < bgzf_end + 64);
+        cut += near ? 1 : 97;
     }
     /* A flipped bit in the data or the trailer (CRC, size). */
-    size_t flips[] = {30, z.n / 3, z.n - 120, z.n - 7};
-    for (size_t i = 0; i < 4; i++) {
+    size_t flips[] = {30, z.n / 3, bgzf_start + 40, bgzf_end - 7, bgzf_end - 2, z.n - 7};
+    for (size_t i = 0; i < sizeof flips / sizeof flips[0]; i++) {
         z.v[flips[i]] ^= 0x10;
         assert_int_equal(tu_write_file(path, z.v, z.n), 0);
         rt_in *r;
@@ -351,6 +447,55 @@ static void restore_stdin(int saved)
 {
     assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
     close(saved);
+}
+
+/* Random damage (flipped bytes, header fields, cuts) to plain and BGZF
+ * members: the reader must return data or RT_EFORMAT, never crash or hang
+ * (ASan and UBSan watch the decoders here). */
+static void gzip_random_damage(void **state)
+{
+    (void)state;
+    rt_buf t = {0}, z = {0}, d = {0};
+    tu_make_text(&t, 6000, 10, 1);
+    assert_int_equal(tu_bgzf_block(t.v, 3000, &z), 0);
+    assert_int_equal(tu_gzip_member(t.v + 3000, t.n - 3000, 6, &z), 0);
+    assert_int_equal(tu_bgzf_block(t.v, 2000, &z), 0);
+    assert_int_equal(tu_bgzf_block("", 0, &z), 0);
+    uint64_t x = 99;
+    int bad = 0;
+    for (int iter = 0; iter < 1500; iter++) {
+        d.n = 0;
+        rt_buf_append(&d, z.v, z.n);
+        int edits = 1 + iter % 4;
+        for (int e = 0; e < edits; e++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            size_t at = (size_t)(x >> 33) % d.n;
+            if (e == 0 && iter % 3 == 0)
+                at = (size_t)(x >> 40) % 24; /* headers: flags, XLEN, BSIZE */
+            d.v[at] = (uint8_t)(x >> 16);
+        }
+        if (iter % 5 == 0)
+            d.n = 2 + (size_t)(x >> 20) % (d.n - 2);
+        int saved = stdin_from_pipe(d.v, d.n); /* no file system traffic */
+        rt_in *r;
+        assert_int_equal(rt_in_open(&r, "-"), 0);
+        const char *line;
+        size_t len;
+        int eof, rc;
+        long lines = 0;
+        do
+            rc = rt_in_getline(r, &line, &len, &eof);
+        while (rc == 0 && !eof && ++lines < 1000000);
+        assert_true(rc == 0 || rc == RT_EFORMAT);
+        if (rc != 0)
+            bad++;
+        rt_in_close(r);
+        restore_stdin(saved);
+    }
+    assert_true(bad > 500); /* most damage is detected (CRCs) */
+    rt_vec_free(&t);
+    rt_vec_free(&z);
+    rt_vec_free(&d);
 }
 
 static void stdin_plain_and_gzip(void **state)
@@ -478,12 +623,15 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_crlf_and_last_line),
         cmocka_unit_test(plain_large_and_peek),
+        cmocka_unit_test(mixed_calls),
         cmocka_unit_test(long_lines),
         cmocka_unit_test(gzip_single_member),
         cmocka_unit_test(gzip_multi_member),
         cmocka_unit_test(gzip_bgzf),
+        cmocka_unit_test(gzip_bgzf_odd),
         cmocka_unit_test(gzip_empty_members),
         cmocka_unit_test(gzip_truncated_and_corrupt),
+        cmocka_unit_test(gzip_random_damage),
         cmocka_unit_test(stdin_plain_and_gzip),
         cmocka_unit_test(open_errors),
         cmocka_unit_test(open_alloc_failure),

@@ -281,8 +281,8 @@ static void closed_pipe_is_epipe_once(void **state)
 static void dev_full_is_error(void **state)
 {
     (void)state;
-    if (access("/dev/full", W_OK) != 0)
-        skip();
+    /* Linux always has /dev/full; its absence is a broken test machine. */
+    assert_int_equal(access("/dev/full", W_OK), 0);
     int levels[] = {0, 3};
     for (int i = 0; i < 2; i++) {
         capture cap;

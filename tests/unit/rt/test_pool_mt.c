@@ -170,7 +170,8 @@ static void full_queue_blocks_submit(void **state)
     submitter s = {.target = target, .g = &g};
     atomic_init(&s.submitted, 0);
     assert_int_equal(rt_pool_submit(driver, submit_five, &s), 0);
-    for (int i = 0; i < 200 && atomic_load(&s.submitted) < 4; i++)
+    /* Wait (generously: the machine may be loaded) for the blocked state. */
+    for (int i = 0; i < 20000 && (atomic_load(&s.submitted) < 4 || atomic_load(&g.started) < 2); i++)
         sleep_us(1000);
     sleep_us(50000); /* give a wrongly unbounded queue time to show it */
     assert_int_equal(atomic_load(&s.submitted), 4);
