@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of `cagc create` on a generated genome collection.
 #
-#   bench/agc-create.sh [-n GENOMES] [-l LEN] [-r RUNS] [-b BUILDDIR] [-d WORKDIR] [-R]
+#   bench/agc-create.sh [-n GENOMES] [-l LEN] [-r RUNS] [-b BUILDDIR] [-d WORKDIR] [-R] [-A AGC]
 #
 # Generates GENOMES related genomes of LEN bases (agc-gen: a random mutation
 # tree, every fourth genome a fragmented draft; gzip FASTA), then runs
@@ -13,13 +13,17 @@
 # machine shared with other work it is the only way to see the thread
 # scaling; the kernel still keeps 5% of each CPU for everything else, so
 # times are about 5% above those of an idle machine.
+# -A AGC also times a reference AGC executable (one you built yourself; this
+# script never builds or downloads it) on the same inputs and prints the
+# ratios of wall time, peak RSS and archive size.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-N=50 LEN=5000000 RUNS=3 B=${KINDRED_BUILD:-$ROOT/build/release} W= RT=()
-while getopts n:l:r:b:d:R o; do
+N=50 LEN=5000000 RUNS=3 B=${KINDRED_BUILD:-$ROOT/build/release} W= RT=() REF=
+while getopts n:l:r:b:d:RA: o; do
   case $o in
     n) N=$OPTARG ;; l) LEN=$OPTARG ;; r) RUNS=$OPTARG ;; b) B=$OPTARG ;; d) W=$OPTARG ;;
     R) RT=(chrt -f 1) ;;
+    A) REF=$OPTARG ;;
     *) sed -n '2,15p' "$0"; exit 1 ;;
   esac
 done
@@ -70,3 +74,30 @@ for s in g001 g003; do
     echo "sample $s decodes to its input: MISMATCH"; exit 1
   fi
 done
+
+if [ -n "$REF" ]; then
+  for t in 1 2; do
+    : >"$W/rtimes.$t"
+    : >"$W/rrss.$t"
+    for ((r = 0; r < RUNS; r++)); do
+      "${RT[@]}" /usr/bin/time -f "%e %M" -o "$W/tm" \
+        "$REF" create -t "$t" -o "$W/ref.t$t.agc" "${inputs[@]}" 2>/dev/null
+      read -r e m <"$W/tm"
+      echo "$e" >>"$W/rtimes.$t"
+      echo "$m" >>"$W/rrss.$t"
+    done
+    RT_T=$(median <"$W/rtimes.$t")
+    RT_R=$(median <"$W/rrss.$t")
+    RS=$(stat -c %s "$W/ref.t$t.agc")
+    printf -- "reference -t %d: wall %s s, peak RSS %.1f MB, archive %d bytes; cagc/reference: time %.3f, RSS %.3f, size %.4f\n" \
+      "$t" "$RT_T" "$(echo "$RT_R / 1024" | bc -l)" "$RS" \
+      "$(echo "${T[$t]} / $RT_T" | bc -l)" "$(echo "${R[$t]} / $RT_R" | bc -l)" "$(echo "${S[$t]} / $RS" | bc -l)"
+  done
+  for s in g001 g003; do
+    if cmp -s <("$REF" getset "$W/out.t2.agc" "$s" 2>/dev/null) <("$B/cagc" getset "$W/out.t2.agc" "$s"); then
+      echo "reference reads cagc's archive ($s): identical output"
+    else
+      echo "reference reads cagc's archive ($s): DIFFERENT"; exit 1
+    fi
+  done
+fi

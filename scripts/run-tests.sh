@@ -19,7 +19,7 @@ export KINDRED_BUILD="$B"
 export KINDRED_SHARED="${KINDRED_SHARED:-$(cd "$(dirname "$0")/../.." && pwd)/shared}"
 
 count_cmocka() { # name exe
-  local name=$1 exe=$2 log="$logdir/$1.log" rc p f
+  local name=$1 exe=$2 log="$logdir/$1.log" rc p f t0=$SECONDS
   timeout "$TIMEOUT" "$exe" >"$log" 2>&1
   rc=$?
   p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -n1)
@@ -34,12 +34,12 @@ count_cmocka() { # name exe
     failed+=("$name")
     echo "FAIL $name (exit $rc)"; tail -n 30 "$log"
   else
-    echo "ok   $name ($p)"
+    echo "ok   $name ($p, $((SECONDS - t0)) s)"
   fi
 }
 
 count_script() { # name script
-  local name=$1 sh=$2 log="$logdir/$1.log" rc p f
+  local name=$1 sh=$2 log="$logdir/$1.log" rc p f t0=$SECONDS
   timeout "$TIMEOUT" bash "$sh" >"$log" 2>&1
   rc=$?
   p=$(grep -c '^PASS: ' "$log"); f=$(grep -c '^FAIL: ' "$log")
@@ -50,7 +50,7 @@ count_script() { # name script
     failed+=("$name")
     echo "FAIL $name (exit $rc)"; grep '^FAIL: ' "$log" | head -n 20; tail -n 20 "$log"
   else
-    echo "ok   $name ($p)"
+    echo "ok   $name ($p, $((SECONDS - t0)) s)"
   fi
 }
 

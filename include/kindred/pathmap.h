@@ -331,7 +331,11 @@ struct pm_kv {
  * wins (as if inserted in order). With a pool of more than one thread the
  * keys are partitioned by their leading bytes (after the common prefix of
  * the batch), disjoint subtries are built in parallel and then joined; the
- * result holds exactly what a sequential build holds. pool may be NULL
+ * result holds exactly what a sequential build holds. A batch whose keys
+ * are already in byte order (memcmp order, a key before its extensions;
+ * repeats adjacent) is detected in one pass and built bottom-up on the
+ * calling thread instead, every node made once at its final size: sort
+ * before calling when that is cheap. pool may be NULL
  * (sequential). The items and keys are only read; they must not change
  * during the call. Must be called by the pool's owner thread.
  * Returns 0 and an owned trie, or RT_ENOMEM / RT_ETHREAD.

@@ -153,9 +153,22 @@ typedef struct {
     size_t n, pos, cap;
 } prefetch;
 
+static const char *name_override(const cstate *s, const char *path)
+{
+    if (!s->o.names)
+        return NULL;
+    for (size_t i = 0; i < s->ninputs; i++)
+        if (s->o.names[i] && strcmp(s->inputs[i], path) == 0)
+            return s->o.names[i];
+    return NULL;
+}
+
 static int sample_of(cstate *s, const char *path, const char *header, char *dst, size_t cap)
 {
-    if (s->o.concat) {
+    const char *forced = name_override(s, path);
+    if (forced) {
+        snprintf(dst, cap, "%s", forced);
+    } else if (s->o.concat) {
         size_t l = strcspn(header, " \t");
         if (l >= cap)
             l = cap - 1;
@@ -294,6 +307,33 @@ static int read_reference(cstate *s, agc_fasta *fa, const char *path, prefetch *
     }
 }
 
+static int u64_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* s->ref.spl (sorted, unique) becomes its union with o.extra_splitters. */
+static int merge_extra(cstate *s)
+{
+    size_t n = s->ref.nspl + s->o.n_extra_splitters;
+    uint64_t *v = rt_malloc(n * sizeof *v);
+    if (!v)
+        return RT_ENOMEM;
+    if (s->ref.nspl)
+        memcpy(v, s->ref.spl, s->ref.nspl * sizeof *v);
+    memcpy(v + s->ref.nspl, s->o.extra_splitters, s->o.n_extra_splitters * sizeof *v);
+    qsort(v, n, sizeof *v, u64_cmp);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m == 0 || v[i] != v[m - 1])
+            v[m++] = v[i];
+    rt_free(s->ref.spl);
+    s->ref.spl = v;
+    s->ref.nspl = m;
+    return RT_OK;
+}
+
 static int compute_splitters(cstate *s, const prefetch *pf)
 {
     size_t n = pf->n;
@@ -315,6 +355,8 @@ static int compute_splitters(cstate *s, const prefetch *pf)
     int rc = agc_splitters_find(refs, n, s->o.k, s->o.seg_size, s->fb_thr, s->o.adaptive,
                                 s->pool, &s->ref);
     rt_free(refs);
+    if (!rc && s->o.n_extra_splitters)
+        rc = merge_extra(s);
     if (!rc)
         rc = agc_sset_build(&s->splitters, s->ref.spl, s->ref.nspl);
     for (size_t i = 0; !rc && i < s->ref.fb.n; i++)
@@ -774,6 +816,8 @@ int agc_create(const agc_create_opts *o, const char *const *inputs, size_t n,
         return RT_EINVAL;
     }
     rc = setup(&s, o);
+    s.inputs = inputs;
+    s.ninputs = n;
     s.t_start = rt_now_ns();
     if (!rc && (rc = agc_arw_open(&s.ar, out_path, o->lg)))
         rt_log(o->lg, RT_LOG_ERROR, "cannot open %s for writing: %s",

@@ -37,6 +37,17 @@ typedef struct agc_create_opts {
     double fallback;     /* -f: fallback minimizer fraction, 0..0.05 (0 = off) */
     int threads;         /* >= 1 */
     const rt_logger *lg; /* borrowed; NULL = silent */
+    /* Optional, parallel to the inputs of agc_create: a non-NULL names[i]
+     * makes the whole of inputs[i] one sample of that name, whatever the
+     * file is called and whatever the mode (append re-feeds decoded samples
+     * this way). Borrowed. */
+    const char *const *names;
+    /* Optional: k-mers added to the splitters found in the reference
+     * (append passes the stored `splitters`, which also hold splitters of
+     * adaptive mode and, with -c, of a reference file of several samples).
+     * Sorted or not, duplicates allowed. Borrowed. */
+    const uint64_t *extra_splitters;
+    size_t n_extra_splitters;
 } agc_create_opts;
 
 void agc_create_opts_default(agc_create_opts *o);

@@ -172,6 +172,8 @@ typedef struct cstate {
     uint64_t nbad;
     uint64_t ns_phase[4];   /* wall time in A, B, C (+reading), D; for -v 2 */
     uint64_t t_start;
+    const char *const *inputs;  /* borrowed, for o.names */
+    size_t ninputs;
 } cstate;
 
 /* pair map */

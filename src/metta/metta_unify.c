@@ -177,11 +177,45 @@ static ma *apply_fn(metta *mt, void *ctx, ma *a, int *descend)
     return a;
 }
 
+/* The usual shallow atom is done by recursion, which is faster than the
+ * general walk; below this depth the walk takes over. */
+enum { APPLY_REC_DEPTH = 48 };
+
+static ma *apply_rec(metta *mt, mo *b, ma *a, unsigned depth)
+{
+    if (a->kind == MA_VAR) {
+        ma *v = mb_walk(b, a);
+        if (v == a || v->kind == MA_VAR)
+            return v;
+        a = v;
+    }
+    if (a->kind != MA_EXPR || !ma_has_vars(a))
+        return a;
+    if (depth > APPLY_REC_DEPTH)
+        return mw_map(mt, a, apply_fn, b);
+    ma *out = NULL;
+    for (uint32_t i = 0; i < a->nptr; i++) {
+        ma *c = MA_ITEMS(a)[i];
+        ma *n = (c->kind == MA_VAR || c->kind == MA_EXPR) ? apply_rec(mt, b, c, depth + 1) : c;
+        if (!n)
+            return NULL;
+        if (n != c && !out) {
+            out = ma_expr(mt, a->nptr);
+            if (!out)
+                return NULL;
+            memcpy(MA_ITEMS(out), MA_ITEMS(a), (size_t)a->nptr * sizeof(ma *));
+        }
+        if (out)
+            MA_ITEMS(out)[i] = n;
+    }
+    return out ? out : a;
+}
+
 ma *mb_apply(metta *mt, mo *b, ma *a)
 {
     if (!b || (a->kind != MA_VAR && !ma_has_vars(a)))
         return a;
-    return mw_map(mt, a, apply_fn, b);
+    return apply_rec(mt, b, a, 0);
 }
 
 typedef struct substctx {

@@ -369,6 +369,57 @@ static void input_errors(void **state)
     assert_int_not_equal(agc_create(&o, in2, 2, a), 0);
 }
 
+/* opts.names: a forced name makes a whole file one sample, under the name
+ * given, in default and -c mode; NULL entries keep the usual naming; a forced
+ * name equal to a derived one is a duplicate. */
+static void forced_names(void **state)
+{
+    (void)state;
+    enum { NS = 4 };
+    gsample s[NS];
+    make_collection(s, NS, 4321);
+    char files[NS][160], a[128];
+    const char *in[NS];
+    for (int k = 0; k < NS; k++) {
+        snprintf(files[k], sizeof files[k], "%s/f%d.fa", dir, k);
+        write_fasta(files[k], s, k, k + 1, 0);
+        in[k] = files[k];
+    }
+    snprintf(a, sizeof a, "%s/n.agc", dir);
+    /* the files are f0.fa ..; the collection names them g0 .. */
+    const char *names[NS] = {s[0].name, s[1].name, s[2].name, NULL};
+    snprintf(files[3], sizeof files[3], "%s/%s.fa", dir, s[3].name);
+    write_fasta(files[3], s, 3, 4, 0);
+    agc_create_opts o;
+    opts(&o, 2);
+    o.names = names;
+    assert_int_equal(agc_create(&o, in, NS, a), 0);
+    verify(a, s, NS, 0);
+    /* extra splitters join the stored set (duplicates and order ignored)
+     * and the archive still decodes */
+    uint64_t base = n_splitters(a);
+    const uint64_t extra[4] = {0x00000000FFFF0000ULL, 0x1234ULL << 22, 0x00000000FFFF0000ULL,
+                               7ULL << 40};
+    o.extra_splitters = extra;
+    o.n_extra_splitters = 4;
+    assert_int_equal(agc_create(&o, in, NS, a), 0);
+    assert_int_equal(n_splitters(a), base + 3);
+    verify(a, s, NS, 0);
+    /* -c: forced files stay whole samples despite several contigs each */
+    opts(&o, 2);
+    o.concat = 1;
+    o.names = names;
+    assert_int_equal(agc_create(&o, in, NS - 1, a), 0);
+    verify(a, s, NS - 1, 0);
+    /* a forced name that a later file's derived name repeats */
+    const char *dup[2] = {s[3].name, NULL};
+    const char *in2[2] = {files[0], files[3]};
+    opts(&o, 1);
+    o.names = dup;
+    assert_int_equal(agc_create(&o, in2, 2, a), RT_EEXIST);
+    free_collection(s, NS);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -393,6 +444,7 @@ int main(void)
         cmocka_unit_test(pansn_and_concat),
         cmocka_unit_test(adaptive_and_fallback),
         cmocka_unit_test(input_errors),
+        cmocka_unit_test(forced_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
