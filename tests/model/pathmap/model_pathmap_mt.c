@@ -554,14 +554,14 @@ static void model_binary(void **state)
 {
     (void)state;
     static const uint8_t a[] = {0x00, 0xff};
-    run_world(0x9e3779b97f4a7c15ULL, a, 2, 8, 15000 * ora_scale());
+    run_world(0x9e3779b97f4a7c15ULL, a, 2, 8, ora_ops(15000));
 }
 
 static void model_abc(void **state)
 {
     (void)state;
     static const uint8_t a[] = {'a', 'b', 'c'};
-    run_world(0x1234567ULL, a, 3, 6, 15000 * ora_scale());
+    run_world(0x1234567ULL, a, 3, 6, ora_ops(15000));
 }
 
 static void model_wide(void **state)
@@ -569,7 +569,7 @@ static void model_wide(void **state)
     (void)state;
     static const uint8_t a[] = {0, 1, 63, 64, 65, 127, 128, 200, 254, 255, 'x', 'y',
                                 'z', 10, 20, 30, 40, 50, 60, 70};
-    run_world(0xabcdefULL, a, 20, 5, 10000 * ora_scale());
+    run_world(0xabcdefULL, a, 20, 5, ora_ops(10000));
 }
 
 int main(void)

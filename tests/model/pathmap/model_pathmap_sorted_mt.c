@@ -103,7 +103,7 @@ static void run(uint64_t seed, const uint8_t *alpha, unsigned na, unsigned maxle
     rt_pool *pool;
     assert_int_equal(rt_pool_create(&pool, 2, 0), 0);
     uint64_t s = seed;
-    long rounds = 250 * ora_scale();
+    long rounds = ora_ops(250);
     static batch b;
     for (long r = 0; r < rounds; r++) {
         gen(&b, &s, alpha, na, maxlen);
