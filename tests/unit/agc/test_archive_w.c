@@ -18,7 +18,7 @@ static void write_and_read(void **state)
 {
     (void)state;
     char path[64];
-    snprintf(path, sizeof path, "/tmp/test_arw_%ld.agc", (long)getpid());
+    snprintf(path, sizeof path, P_tmpdir "/test_arw_%ld.agc", (long)getpid());
     agc_arw *w = NULL;
     uint32_t a, b, a2;
     assert_int_equal(agc_arw_open(&w, path, NULL), 0);

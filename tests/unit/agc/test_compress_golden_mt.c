@@ -108,7 +108,7 @@ static void run_case(const char *name)
     for (size_t i = 0; i < n; i++)
         in[i] = inputs[i];
     char out[128], theirs[600];
-    snprintf(out, sizeof out, "/tmp/test_golden_%ld.agc", (long)getpid());
+    snprintf(out, sizeof out, P_tmpdir "/test_golden_%ld.agc", (long)getpid());
     snprintf(theirs, sizeof theirs, "%s/archives/%s.agc", golden, name);
     assert_int_equal(agc_create(&o, in, n, out), 0);
     same_streams(out, theirs);

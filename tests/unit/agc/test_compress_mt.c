@@ -423,7 +423,7 @@ static void forced_names(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/test_compress_%ld", (long)getpid());
+    snprintf(dir, sizeof dir, P_tmpdir "/test_compress_%ld", (long)getpid());
     char cmd[128];
     snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
     return system(cmd);

@@ -134,7 +134,7 @@ static void missing_file(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(path, sizeof path, "/tmp/test_fasta_%ld.fa", (long)getpid());
+    snprintf(path, sizeof path, P_tmpdir "/test_fasta_%ld.fa", (long)getpid());
     return 0;
 }
 

@@ -178,7 +178,7 @@ static void add_text_counts_and_errors(void **state)
 static void load_file_and_missing(void **state)
 {
     (void)state;
-    char path[] = "/tmp/mork_space_XXXXXX";
+    char path[] = P_tmpdir "/mork_space_XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     const char *t = "(x 1)\n(x 2)\n(x 1)\n";
