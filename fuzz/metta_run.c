@@ -21,12 +21,12 @@ static int count_result(void *ctx, const metta_result *r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size > 4096)
+    if (size > 2048)
         return 0; /* long programs only slow the search down */
     FILE *sink = fopen("/dev/null", "w");
     if (!sink)
         return 0;
-    metta_limits lim = {.max_steps = 20000, .max_depth = 2000};
+    metta_limits lim = {.max_steps = 3000, .max_depth = 300};
     metta *mt;
     if (metta_new(&mt, &lim, NULL, sink) == 0) {
         metta_set_base_dir(mt, "/nonexistent-kindred-fuzz-dir");
