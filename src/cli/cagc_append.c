@@ -41,6 +41,7 @@
 
 #include "agc/agc_archive.h"
 #include "agc/agc_compress.h"
+#include "cli/cagc_args.h"
 #include "cli/cagc_cmd.h"
 #include "kindred/agc.h"
 #include "kindred/rt.h"
@@ -59,65 +60,6 @@ static const char usage_text[] =
     "  -a        adaptive mode: new splitters for contigs that have none\n"
     "  -f FLOAT  fraction of fallback minimizers (0; 0-0.05)\n"
     "  -h        this help\n";
-
-typedef RT_VEC(char *) strvec;
-
-static void strvec_free(strvec *v)
-{
-    for (size_t i = 0; i < v->n; i++)
-        rt_free(v->v[i]);
-    rt_vec_free(v);
-}
-
-static int push_copy(strvec *v, const char *s)
-{
-    char *d = rt_strdup(s);
-    if (!d || rt_vec_push(v, d)) {
-        rt_free(d);
-        return RT_ENOMEM;
-    }
-    return 0;
-}
-
-static int push_unique(strvec *v, const char *s)
-{
-    for (size_t i = 0; i < v->n; i++)
-        if (strcmp(v->v[i], s) == 0)
-            return 0;
-    return push_copy(v, s);
-}
-
-static int is_space(uint8_t c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static int read_list(const char *path, strvec *v)
-{
-    uint8_t *data = NULL;
-    size_t len = 0, i = 0;
-    int rc = rt_read_file(path, &data, &len);
-    while (!rc && i < len) {
-        while (i < len && is_space(data[i]))
-            i++;
-        size_t b = i;
-        while (i < len && !is_space(data[i]))
-            i++;
-        if (i > b) {
-            char *w = rt_malloc(i - b + 1);
-            if (!w) {
-                rc = RT_ENOMEM;
-                break;
-            }
-            memcpy(w, data + b, i - b);
-            w[i - b] = 0;
-            rc = push_unique(v, w);
-            rt_free(w);
-        }
-    }
-    rt_free(data);
-    return rc;
-}
 
 /* One existing sample as FASTA (full headers, one sequence line per
  * contig: the compressor does not care about line lengths). */
@@ -155,7 +97,7 @@ static int dump_sample(agc_reader *r, uint32_t smp, FILE *f)
  * one after the other). After a failure the remaining FIFOs are still
  * opened and closed, so the parent never waits on one; the exit status
  * tells the parent not to keep what it built. */
-static void feed_fifos(agc_reader *r, const strvec *fifos, const strvec *names)
+static void feed_fifos(agc_reader *r, const cagc_strvec *fifos, const cagc_strvec *names)
 {
     int failed = 0;
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -180,7 +122,7 @@ static void feed_fifos(agc_reader *r, const strvec *fifos, const strvec *names)
 
 typedef struct {
     char *dir;              /* temporary directory, NULL = none */
-    strvec files;           /* decoded samples inside it */
+    cagc_strvec files;           /* decoded samples inside it */
 } tmpdump;
 
 static void tmpdump_free(tmpdump *t)
@@ -189,7 +131,7 @@ static void tmpdump_free(tmpdump *t)
         unlink(t->files.v[i]);
     if (t->dir)
         rmdir(t->dir);
-    strvec_free(&t->files);
+    cagc_strvec_free(&t->files);
     rt_free(t->dir);
 }
 
@@ -200,7 +142,7 @@ static size_t dir_len(const char *path)
     return sl ? (size_t)(sl - path) + 1 : 0;
 }
 
-static int prepare(agc_reader *r, const char *out, tmpdump *t, strvec *names,
+static int prepare(agc_reader *r, const char *out, tmpdump *t, cagc_strvec *names,
                    const rt_logger *lg)
 {
     size_t dl = dir_len(out);
@@ -237,7 +179,7 @@ static int prepare(agc_reader *r, const char *out, tmpdump *t, strvec *names,
             rt_free(fp);
             return RT_ENOMEM;
         }
-        rc = push_copy(names, agc_reader_sample_name(r, i));
+        rc = cagc_strvec_push(names, agc_reader_sample_name(r, i));
     }
     return rc;
 }
@@ -280,21 +222,9 @@ static int read_splitters(const char *in, uint64_t **out, size_t *n, const rt_lo
     return rc;
 }
 
-static int num(const char *opt, const char *arg, long lo, long hi, long *out)
-{
-    char *end;
-    long v = strtol(arg, &end, 10);
-    if (!*arg || *end) {
-        fprintf(stderr, "[cagc] append: option %s needs a number, not '%s'\n", opt, arg);
-        return 1;
-    }
-    *out = v < lo ? lo : (v > hi ? hi : v);
-    return 0;
-}
-
 /* New inputs whose sample name is taken already; only checkable up front
  * outside -c (there names come from headers and agc_create rejects them). */
-static int check_names(const strvec *names, const strvec *inputs, const rt_logger *lg)
+static int check_names(const cagc_strvec *names, const cagc_strvec *inputs, const rt_logger *lg)
 {
     int rc = RT_OK;
     char nm[4096];
@@ -312,11 +242,11 @@ static int check_names(const strvec *names, const strvec *inputs, const rt_logge
     return rc;
 }
 
-static int run_append(agc_create_opts *o, const char *in, const strvec *news, const char *out,
+static int run_append(agc_create_opts *o, const char *in, const cagc_strvec *news, const char *out,
                       const rt_logger *lg)
 {
     tmpdump t = {0};
-    strvec names = {0}, all = {0};
+    cagc_strvec names = {0}, all = {0};
     const char **forced = NULL;
     char *part = NULL;
     uint64_t *spl = NULL;
@@ -336,9 +266,9 @@ static int run_append(agc_create_opts *o, const char *in, const strvec *news, co
     if (!rc && !o->concat)
         rc = check_names(&names, news, lg);
     for (size_t i = 0; i < t.files.n && !rc; i++)
-        rc = push_copy(&all, t.files.v[i]);
+        rc = cagc_strvec_push(&all, t.files.v[i]);
     for (size_t i = 0; i < news->n && !rc; i++)
-        rc = push_copy(&all, news->v[i]);
+        rc = cagc_strvec_push(&all, news->v[i]);
     if (!rc && !(forced = rt_calloc(all.n, sizeof *forced)))
         rc = RT_ENOMEM;
     if (!rc) {
@@ -401,8 +331,8 @@ static int run_append(agc_create_opts *o, const char *in, const strvec *news, co
     rt_free(spl);
     rt_free(part);
     rt_free(forced);
-    strvec_free(&all);
-    strvec_free(&names);
+    cagc_strvec_free(&all);
+    cagc_strvec_free(&names);
     tmpdump_free(&t);
     return rc;
 }
@@ -427,12 +357,12 @@ int cagc_cmd_append(int argc, char **argv)
         switch (c) {
         case 't':
         case '@':
-            if (num("-t", optarg, 1, 1024, &v))
+            if (cagc_opt_long("append", "-t", optarg, 1, 1024, &v))
                 return 1;
             o.threads = (int)v;
             break;
         case 'v':
-            if (num("-v", optarg, 0, 2, &v))
+            if (cagc_opt_long("append", "-v", optarg, 0, 2, &v))
                 return 1;
             verbose = (int)v;
             break;
@@ -450,16 +380,10 @@ int cagc_cmd_append(int argc, char **argv)
             break;
         case 'd':
             break;
-        case 'f': {
-            char *end;
-            double f = strtod(optarg, &end);
-            if (!*optarg || *end || f != f) {
-                fprintf(stderr, "[cagc] append: option -f needs a number, not '%s'\n", optarg);
+        case 'f':
+            if (cagc_opt_fraction("append", optarg, &o.fallback))
                 return 1;
-            }
-            o.fallback = f < 0 ? 0 : (f > 0.05 ? 0.05 : f);
             break;
-        }
         case OPT_FOOTER:
             co.footer = 1;
             break;
@@ -483,11 +407,11 @@ int cagc_cmd_append(int argc, char **argv)
         return 1;
     }
     const char *in = argv[optind];
-    strvec news = {0};
+    cagc_strvec news = {0};
     int rc = RT_OK;
     for (int i = optind + 1; i < argc && !rc; i++)
-        rc = push_unique(&news, argv[i]);
-    if (!rc && list && (rc = read_list(list, &news)))
+        rc = cagc_strvec_push_unique(&news, argv[i]);
+    if (!rc && list && (rc = cagc_read_list(list, &news)))
         rt_log(&lg, RT_LOG_ERROR, "cannot read %s: %s", list, rt_strerror(rc));
     if (!rc && news.n == 0) {
         fprintf(stderr, "[cagc] append: no new FASTA file given\n");
@@ -495,7 +419,7 @@ int cagc_cmd_append(int argc, char **argv)
     }
     if (!rc)
         rc = run_append(&o, in, &news, out, &lg);
-    strvec_free(&news);
+    cagc_strvec_free(&news);
     if (co.footer)
         rt_cli_footer(&co, "cagc", stderr);
     return rc ? 1 : 0;

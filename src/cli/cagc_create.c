@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "agc/agc_compress.h"
+#include "cli/cagc_args.h"
 #include "cli/cagc_cmd.h"
 #include "kindred/rt.h"
 
@@ -33,68 +34,6 @@ static const char usage_text[] =
     "            'sample#hap#contig'; each sample's records must be contiguous\n"
     "  -h        this help\n";
 
-static long clampl(long v, long lo, long hi)
-{
-    return v < lo ? lo : (v > hi ? hi : v);
-}
-
-static int num(const char *opt, const char *arg, long lo, long hi, long *out)
-{
-    char *end;
-    long v = strtol(arg, &end, 10);
-    if (!*arg || *end) {
-        fprintf(stderr, "[cagc] create: option %s needs a number, not '%s'\n", opt, arg);
-        return 1;
-    }
-    *out = clampl(v, lo, hi);
-    return 0;
-}
-
-typedef RT_VEC(char *) strvec;
-
-static int push_unique(strvec *v, const char *s)
-{
-    for (size_t i = 0; i < v->n; i++)
-        if (strcmp(v->v[i], s) == 0)
-            return 0;
-    char *d = rt_strdup(s);
-    if (!d || rt_vec_push(v, d)) {
-        rt_free(d);
-        return RT_ENOMEM;
-    }
-    return 0;
-}
-
-static int read_list(const char *path, strvec *v)
-{
-    uint8_t *data = NULL;
-    size_t len = 0;
-    int rc = rt_read_file(path, &data, &len);
-    if (rc)
-        return rc;
-    size_t i = 0;
-    while (i < len && !rc) {
-        while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'))
-            i++;
-        size_t b = i;
-        while (i < len && !(data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'))
-            i++;
-        if (i > b) {
-            char *w = rt_malloc(i - b + 1);
-            if (!w) {
-                rc = RT_ENOMEM;
-                break;
-            }
-            memcpy(w, data + b, i - b);
-            w[i - b] = 0;
-            rc = push_unique(v, w);
-            rt_free(w);
-        }
-    }
-    rt_free(data);
-    return rc;
-}
-
 int cagc_cmd_create(int argc, char **argv)
 {
     enum { OPT_PANSN = 0x2000, OPT_FOOTER, OPT_VERSION };
@@ -107,7 +46,7 @@ int cagc_cmd_create(int argc, char **argv)
     const char *out = NULL, *list = NULL;
     long v;
     int verbose = 0, c;
-    strvec inputs = {0};
+    cagc_strvec inputs = {0};
     agc_create_opts_default(&o);
     rt_cli_common_init(&co);
     o.threads = co.threads;
@@ -115,33 +54,33 @@ int cagc_cmd_create(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "k:s:l:b:ci:o:t:@:v:daf:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'k':
-            if (num("-k", optarg, 17, 32, &v))
+            if (cagc_opt_long("create", "-k", optarg, 17, 32, &v))
                 return 1;
             o.k = (uint32_t)v;
             break;
         case 's':
-            if (num("-s", optarg, 100, 1000000, &v))
+            if (cagc_opt_long("create", "-s", optarg, 100, 1000000, &v))
                 return 1;
             o.seg_size = (uint32_t)v;
             break;
         case 'l':
-            if (num("-l", optarg, 15, 32, &v))
+            if (cagc_opt_long("create", "-l", optarg, 15, 32, &v))
                 return 1;
             o.mml = (uint32_t)v;
             break;
         case 'b':
-            if (num("-b", optarg, 1, 1000000000, &v))
+            if (cagc_opt_long("create", "-b", optarg, 1, 1000000000, &v))
                 return 1;
             o.pack = (uint32_t)v;
             break;
         case 't':
         case '@':
-            if (num("-t", optarg, 1, 1024, &v))
+            if (cagc_opt_long("create", "-t", optarg, 1, 1024, &v))
                 return 1;
             o.threads = (int)v;
             break;
         case 'v':
-            if (num("-v", optarg, 0, 2, &v))
+            if (cagc_opt_long("create", "-v", optarg, 0, 2, &v))
                 return 1;
             verbose = (int)v;
             break;
@@ -159,16 +98,10 @@ int cagc_cmd_create(int argc, char **argv)
         case 'a':
             o.adaptive = 1;
             break;
-        case 'f': {
-            char *end;
-            double f = strtod(optarg, &end);
-            if (!*optarg || *end || f != f) {
-                fprintf(stderr, "[cagc] create: option -f needs a number, not '%s'\n", optarg);
+        case 'f':
+            if (cagc_opt_fraction("create", optarg, &o.fallback))
                 return 1;
-            }
-            o.fallback = f < 0 ? 0 : (f > 0.05 ? 0.05 : f);
             break;
-        }
         case OPT_PANSN:
             o.pansn = 1;
             break;
@@ -194,14 +127,14 @@ int cagc_cmd_create(int argc, char **argv)
     }
     int rc = RT_OK;
     for (int i = optind; i < argc && !rc; i++) {
-        rc = push_unique(&inputs, argv[i]);
+        rc = cagc_strvec_push_unique(&inputs, argv[i]);
         if (!rc && list && i == optind) {
-            rc = read_list(list, &inputs);
+            rc = cagc_read_list(list, &inputs);
             if (rc)
                 rt_log(&lg, RT_LOG_ERROR, "cannot read %s: %s", list, rt_strerror(rc));
         }
     }
-    if (!rc && list && optind >= argc && (rc = read_list(list, &inputs)))
+    if (!rc && list && optind >= argc && (rc = cagc_read_list(list, &inputs)))
         rt_log(&lg, RT_LOG_ERROR, "cannot read %s: %s", list, rt_strerror(rc));
     if (!rc && inputs.n == 0) {
         fputs(usage_text, stderr);
@@ -209,9 +142,7 @@ int cagc_cmd_create(int argc, char **argv)
     } else if (!rc) {
         rc = agc_create(&o, (const char *const *)inputs.v, inputs.n, out);
     }
-    for (size_t i = 0; i < inputs.n; i++)
-        rt_free(inputs.v[i]);
-    rt_vec_free(&inputs);
+    cagc_strvec_free(&inputs);
     if (co.footer)
         rt_cli_footer(&co, "cagc", stderr);
     return rc ? 1 : 0;
