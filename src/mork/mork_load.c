@@ -29,6 +29,7 @@
  */
 #include "mork_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -191,6 +192,69 @@ static int sort_recs(part *p)
     return RT_OK;
 }
 
+/* Byte order of two records' keys (a proper prefix first). */
+static int rec_cmp(const rec *a, const rec *b)
+{
+    if (a->pfx != b->pfx)
+        return a->pfx < b->pfx ? -1 : 1;
+    size_t m = a->len < b->len ? a->len : b->len;
+    int c = m ? memcmp(a->key, b->key, m) : 0;
+    return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+static int rec_qcmp(const void *a, const void *b)
+{
+    return rec_cmp(a, b);
+}
+
+/* The radix sort orders by the 8-byte prefix only; runs that tie on it are
+ * put in full byte order so the ranges can be built bottom-up. Repeats of
+ * a key are the same bytes with the same (absent) value, so their order
+ * among themselves does not matter. */
+static void order_ties(part *p)
+{
+    rec *a = p->recs.v;
+    size_t n = p->recs.n;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && a[j].pfx == a[i].pfx)
+            j++;
+        if (j - i > 1) {
+            int sorted = 1;
+            for (size_t k = i + 1; k < j && sorted; k++)
+                sorted = rec_cmp(&a[k - 1], &a[k]) <= 0;
+            if (!sorted)
+                qsort(a + i, j - i, sizeof *a, rec_qcmp);
+        }
+        i = j;
+    }
+}
+
+/* Copy the keys into sorted order. Sorting scattered them over the parse
+ * buffer; every later pass (tie order, merge, the bottom-up build, which
+ * reads each key once per level) then walks memory in address order
+ * instead of missing the cache on every key. */
+static int gather_keys(part *p)
+{
+    enum { AHEAD = 16 };
+    rt_buf out = {0};
+    if (rt_vec_reserve(&out, p->keys.n ? p->keys.n : 1))
+        return RT_ENOMEM;
+    rec *a = p->recs.v;
+    size_t n = p->recs.n, o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i + AHEAD < n)
+            __builtin_prefetch(a[i + AHEAD].key);
+        memcpy(out.v + o, a[i].key, a[i].len);
+        a[i].key = out.v + o;
+        o += a[i].len;
+    }
+    out.n = o;
+    rt_vec_free(&p->keys);
+    p->keys = out;
+    return RT_OK;
+}
+
 static void parse_job(void *arg, int worker)
 {
     (void)worker;
@@ -215,6 +279,10 @@ static void sort_job(void *arg, int worker)
     for (size_t i = 0; i < p->recs.n; i++)
         p->recs.v[i].pfx = prefix8(&p->recs.v[i], p->lcp_all);
     p->rc = sort_recs(p);
+    if (!p->rc)
+        p->rc = gather_keys(p);
+    if (!p->rc)
+        order_ties(p);
     rt_vec_free(&p->tmp); /* scratch: not needed while the tries are built */
     if (p->rc) {
         p->cpu[1] = thread_cpu_ns() - c0;
@@ -232,24 +300,43 @@ static void sort_job(void *arg, int worker)
     p->cpu[1] = thread_cpu_ns() - c0;
 }
 
-enum { PREFETCH = 8 };
-
+/* Range j: merge part slices (each sorted) into one sorted batch and build
+ * its trie bottom-up, every node made once at its final size. */
 static void range_job(void *arg, int worker)
 {
     (void)worker;
     range *r = arg;
     uint64_t c0 = thread_cpu_ns();
-    r->rc = pm_new(&r->trie);
-    for (size_t i = 0; i < r->nparts && !r->rc; i++) {
-        const part *p = &r->parts[i];
-        size_t hi = p->cut[r->j + 1];
-        for (size_t k = p->cut[r->j]; k < hi && !r->rc; k++) {
-            /* Sorting scattered the keys' bytes: fetch ahead of use. */
-            if (k + PREFETCH < hi)
-                __builtin_prefetch(p->recs.v[k + PREFETCH].key);
-            r->rc = pm_insert(r->trie, p->recs.v[k].key, p->recs.v[k].len, 0, NULL);
-        }
+    size_t n = 0;
+    for (size_t i = 0; i < r->nparts; i++)
+        n += r->parts[i].cut[r->j + 1] - r->parts[i].cut[r->j];
+    pm_kv *kv = rt_malloc((n ? n : 1) * sizeof *kv);
+    size_t *at = rt_calloc(r->nparts, sizeof *at);
+    if (!kv || !at) {
+        r->rc = RT_ENOMEM;
+        goto out;
     }
+    for (size_t i = 0; i < r->nparts; i++)
+        at[i] = r->parts[i].cut[r->j];
+    /* A linear scan over the part heads: there is one part per thread. */
+    for (size_t k = 0; k < n; k++) {
+        const rec *best = NULL;
+        size_t bi = 0;
+        for (size_t i = 0; i < r->nparts; i++) {
+            const part *p = &r->parts[i];
+            if (at[i] < p->cut[r->j + 1] &&
+                (!best || rec_cmp(&p->recs.v[at[i]], best) < 0)) {
+                best = &p->recs.v[at[i]];
+                bi = i;
+            }
+        }
+        at[bi]++;
+        kv[k] = (pm_kv){best->key, best->len, 0};
+    }
+    r->rc = n ? pm_build(&r->trie, kv, n, NULL) : pm_new(&r->trie);
+out:
+    rt_free(at);
+    rt_free(kv);
     r->cpu = thread_cpu_ns() - c0;
 }
 

@@ -124,6 +124,60 @@ static void cuts_inside_expressions(void **state)
     same_for_any_threads(1);
 }
 
+/* Bulk loads at 1 and 2 threads hold what adding the lines one at a time
+ * holds. The text mixes the generator's atoms with keys that tie on many
+ * leading bytes (long shared symbol prefixes, numbers that are prefixes of
+ * others) and repeats, so the sorting and merging of the bulk path is
+ * checked against plain inserts. */
+static void same_as_one_at_a_time(void **state)
+{
+    (void)state;
+    rt_buf text = make_text(0);
+    uint64_t x = 99;
+    for (int i = 0; i < 60000; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        unsigned r = (unsigned)(x >> 33);
+        switch (r % 4) {
+        case 0:
+            rt_buf_printf(&text, "(a-very-long-shared-symbol-prefix-%u tail)\n", r % 3000);
+            break;
+        case 1:
+            rt_buf_printf(&text, "(n %u %u)\n", r % 1000, (r >> 10) % 10);
+            break;
+        case 2:
+            rt_buf_printf(&text, "(n %u)\n", r % 100);
+            break;
+        default:
+            rt_buf_printf(&text, "(a-very-long-shared-symbol-prefix-%u)\n", r % 50);
+            break;
+        }
+    }
+    rt_buf one = {0}, line = {0};
+    mork_space *s;
+    assert_int_equal(mork_space_new(&s), RT_OK);
+    const char *pre = "(pre 1) (edge 5 5)";
+    assert_int_equal(mork_space_add_text(s, pre, strlen(pre), NULL, NULL, NULL), RT_OK);
+    for (size_t i = 0; i < text.n;) {
+        const uint8_t *nl = memchr(text.v + i, '\n', text.n - i);
+        size_t e = nl ? (size_t)(nl - text.v) + 1 : text.n;
+        assert_int_equal(mork_space_add_text(s, (char *)text.v + i, e - i, NULL, NULL, NULL),
+                         RT_OK);
+        i = e;
+    }
+    assert_int_equal(mork_space_foreach(s, dump_line, &one), RT_OK);
+    mork_space_free(s);
+    mork_perr err;
+    size_t n;
+    for (int t = 1; t <= 2; t++) {
+        assert_int_equal(load((char *)text.v, text.n, t, &line, &n, &err), RT_OK);
+        assert_int_equal(line.n, one.n);
+        assert_memory_equal(line.v, one.v, one.n);
+    }
+    rt_vec_free(&one);
+    rt_vec_free(&line);
+    rt_vec_free(&text);
+}
+
 /* The parallel path is really taken: 2 parts parsed, 2 ranges built, and
  * work in every phase. */
 static void work_is_split(void **state)
@@ -202,6 +256,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_text),
         cmocka_unit_test(cuts_inside_expressions),
+        cmocka_unit_test(same_as_one_at_a_time),
         cmocka_unit_test(work_is_split),
         cmocka_unit_test(first_error_wins),
         cmocka_unit_test(first_error_after_bad_cut),
