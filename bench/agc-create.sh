@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of `cagc create` on a generated genome collection.
 #
-#   bench/agc-create.sh [-n GENOMES] [-l LEN] [-r RUNS] [-b BUILDDIR] [-d WORKDIR] [-R] [-A AGC]
+#   bench/agc-create.sh [-n GENOMES] [-l LEN] [-r RUNS] [-b BUILDDIR] [-d WORKDIR] [-x] [-R] [-A AGC]
 #
 # Generates GENOMES related genomes of LEN bases (agc-gen: a random mutation
 # tree, every fourth genome a fragmented draft; gzip FASTA), then runs
@@ -9,6 +9,8 @@
 # the median peak RSS and the archive size, plus the speed-up. It also
 # checks that both thread counts write identical bytes and that two samples
 # decode back to their input. Defaults: 50 genomes of 5 Mbp, 3 runs.
+# -x generates genomes with an accessory part (agc-gen -x: novel and lost
+# stretches of 1-20 kb each generation), closer to bacterial collections.
 # -R runs create under real-time scheduling (chrt -f 1, needs root): on a
 # machine shared with other work it is the only way to see the thread
 # scaling; the kernel still keeps 5% of each CPU for everything else, so
@@ -18,23 +20,24 @@
 # ratios of wall time, peak RSS and archive size.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-N=50 LEN=5000000 RUNS=3 B=${KINDRED_BUILD:-$ROOT/build/release} W= RT=() REF=
-while getopts n:l:r:b:d:RA: o; do
+N=50 LEN=5000000 RUNS=3 B=${KINDRED_BUILD:-$ROOT/build/release} W= RT=() REF= ACC=
+while getopts n:l:r:b:d:xRA: o; do
   case $o in
     n) N=$OPTARG ;; l) LEN=$OPTARG ;; r) RUNS=$OPTARG ;; b) B=$OPTARG ;; d) W=$OPTARG ;;
+    x) ACC=-x ;;
     R) RT=(chrt -f 1) ;;
     A) REF=$OPTARG ;;
-    *) sed -n '2,15p' "$0"; exit 1 ;;
+    *) sed -n '2,20p' "$0"; exit 1 ;;
   esac
 done
 case $B in /*) ;; *) B=$PWD/$B ;; esac
 [ -x "$B/cagc" ] && [ -x "$B/agc-gen" ] || { echo "build cagc and agc-gen into $B first (make bench)"; exit 1; }
 W=${W:-$(mktemp -d)}
 mkdir -p "$W"
-DATA=$W/gen-n$N-l$LEN
+DATA=$W/gen-n$N-l$LEN${ACC}
 if [ ! -e "$DATA/done" ]; then
   echo "generating $N genomes of $LEN bp into $DATA ..."
-  "$B/agc-gen" -n "$N" -l "$LEN" -s 1 -o "$DATA" -z >/dev/null
+  "$B/agc-gen" -n "$N" -l "$LEN" -s 1 $ACC -o "$DATA" -z >/dev/null
   touch "$DATA/done"
 fi
 inputs=("$DATA"/g*.fa.gz)

@@ -1,7 +1,7 @@
 /*
  * agc-gen: a deterministic generator of related genomes for benchmarks.
  *
- *   agc-gen -n GENOMES -l LEN -s SEED -o DIR [-c CHROMS] [-w WIDTH] [-z]
+ *   agc-gen -n GENOMES -l LEN -s SEED -o DIR [-c CHROMS] [-w WIDTH] [-x] [-z]
  *
  * Writes DIR/g000.fa ... (DIR/g000.fa.gz with -z). Genome 0 is random; every
  * later genome copies a parent chosen among the earlier ones (a random
@@ -10,6 +10,11 @@
  *   g000 ─┬─ g001 ─── g003
  *         └─ g002 ─┬─ g004        SNPs ~1/1000, indels 1-20 bp ~1/10000,
  *                  └─ g005        1-2 inversions, N runs, rare lowercase
+ *
+ * -x adds an accessory genome, as in bacterial collections: each generation
+ * also gains novel stretches of 1-20 kb and loses stretches of 1-20 kb, each
+ * about once per 250 kb, so many segments have no relative in the archive.
+ * Without -x the bytes are those of earlier versions of this generator.
  *
  * Every fourth genome (from g003) is a draft: its chromosomes are cut into
  * contigs of 20-300 kb, named like assembler output. Same arguments, same
@@ -82,11 +87,20 @@ static char comp(char x)
     }
 }
 
-static void mutate(rng *r, const chrom *src, chrom *dst)
+static void mutate(rng *r, const chrom *src, chrom *dst, int accessory)
 {
     memset(dst, 0, sizeof *dst);
     for (size_t i = 0; i < src->n;) {
         uint64_t u = below(r, 100000);
+        if (accessory && u >= 99998 && below(r, 5) == 0) {
+            if (below(r, 2)) { /* novel stretch */
+                for (uint64_t k = 1000 + below(r, 19000); k; k--)
+                    put(dst, ACGT[below(r, 4)]);
+            } else { /* lost stretch */
+                i += 1000 + below(r, 19000);
+            }
+            continue;
+        }
         if (u < 100) {                       /* SNP */
             put(dst, ACGT[below(r, 4)]);
             i++;
@@ -147,8 +161,8 @@ int main(int argc, char **argv)
     long n = 8, nchrom = 3, width = 80;
     unsigned long long len = 2000000, seed = 1;
     const char *dir = NULL;
-    int gz = 0, c;
-    while ((c = getopt(argc, argv, "n:l:s:o:c:w:zh")) != -1) {
+    int gz = 0, acc = 0, c;
+    while ((c = getopt(argc, argv, "n:l:s:o:c:w:xzh")) != -1) {
         switch (c) {
         case 'n': n = atol(optarg); break;
         case 'l': len = strtoull(optarg, NULL, 10); break;
@@ -156,10 +170,11 @@ int main(int argc, char **argv)
         case 'o': dir = optarg; break;
         case 'c': nchrom = atol(optarg); break;
         case 'w': width = atol(optarg); break;
+        case 'x': acc = 1; break;
         case 'z': gz = 1; break;
         default:
             fprintf(stderr, "usage: agc-gen -n GENOMES -l LEN -s SEED -o DIR [-c CHROMS] "
-                            "[-w WIDTH] [-z]\n");
+                            "[-w WIDTH] [-x] [-z]\n");
             return c == 'h' ? 0 : 1;
         }
     }
@@ -187,7 +202,7 @@ int main(int argc, char **argv)
                 for (size_t x = 0; x < cl; x++)
                     put(&g[i].c[k], ACGT[below(&r, 4)]);
             } else {
-                mutate(&r, &g[parent].c[k], &g[i].c[k]);
+                mutate(&r, &g[parent].c[k], &g[i].c[k], acc);
             }
         }
         char path[4096];
