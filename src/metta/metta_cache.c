@@ -120,7 +120,7 @@ static ma *to_expr(metta *mt, mo_vec *v, size_t from)
     return e;
 }
 
-int mc_types_list(metta *mt, uint32_t sp, ma *sym, ma **list)
+int mc_types_list_slow(metta *mt, uint32_t sp, ma *sym, ma **list)
 {
     ms_symbol *sy = &mt->syms.v[sym->extra];
     if (sy->tlist && sy->tsp == sp && sy->tgen == mt->spaces.v[sp].gen) {
@@ -160,7 +160,7 @@ int mc_types(metta *mt, uint32_t sp, ma *sym, mo_vec *out)
     return rc;
 }
 
-int mc_rules(metta *mt, uint32_t sp, ma *call, ma **list, uint32_t *lo, uint32_t *hi)
+int mc_rules_slow(metta *mt, uint32_t sp, ma *call, ma **list, uint32_t *lo, uint32_t *hi)
 {
     *list = NULL;
     ma *head = MA_ITEMS(call)[0];

@@ -50,9 +50,20 @@ mo *mm_frame(metta *mt, uint32_t ftype, mo *prev, uint32_t nptr, size_t raw)
     if (!f)
         return NULL;
     f->extra = ftype;
-    MO_PTRS(f)[0] = prev;
-    for (uint32_t i = 1; i < nptr; i++) /* a few slots: no memset call */
-        MO_PTRS(f)[i] = NULL;
+    mo **p = MO_PTRS(f);
+    p[0] = prev;
+    /* the evaluator's frames have at most 4 slots: plain stores, which a
+     * loop would turn into a memset call */
+    switch (nptr) {
+    case 4: p[3] = NULL; /* fall through */
+    case 3: p[2] = NULL; /* fall through */
+    case 2: p[1] = NULL; /* fall through */
+    case 1:
+    case 0: break;
+    default:
+        for (uint32_t i = 1; i < nptr; i++)
+            p[i] = NULL;
+    }
     fraw *r = FRAW(f);
     r->depth = prev ? FRAW(prev)->depth + 1 : 1;
     r->mode = r->space = r->idx = 0;
@@ -64,28 +75,45 @@ int mm_depth(const mo *k)
     return k ? (int)FRAW(k)->depth : 0;
 }
 
+/*
+ * Copy an alternative field by field. The source has usually just been
+ * stored that way, and a 16-byte load of two 8-byte stores cannot take its
+ * data from the store buffer: it waits until they reach the cache. The
+ * compilers merge plain field copies into such wide moves, so the values
+ * pass through an empty asm, which keeps them in general registers.
+ */
+static inline void alt_copy(ml_alt *d, const ml_alt *a)
+{
+    ma *atom = a->atom, *type = a->type, *aux = a->aux;
+    mo *k = a->k, *b = a->b;
+    uint32_t mode = a->mode, space = a->space, op = a->op;
+#if defined(__GNUC__) || defined(__clang__)
+    __asm__("" : "+r"(atom), "+r"(type), "+r"(aux), "+r"(k), "+r"(b));
+    __asm__("" : "+r"(mode), "+r"(space), "+r"(op));
+#endif
+    d->atom = atom;
+    d->type = type;
+    d->k = k;
+    d->b = b;
+    d->aux = aux;
+    d->mode = mode;
+    d->space = space;
+    d->op = op;
+}
+
 int mm_push(metta_m *m, ml_alt *a)
 {
     if (m->plan.n == m->plan.cap && rt_vec_reserve(&m->plan, m->plan.n + 1)) {
         m->err = RT_ENOMEM;
         return RT_ENOMEM;
     }
-    /* field by field: a has just been stored that way, and a wide copy
-     * would wait for those stores */
-    ml_alt *d = &m->plan.v[m->plan.n++];
-    d->atom = a->atom;
-    d->type = a->type;
-    d->k = a->k;
-    d->b = a->b;
-    d->aux = a->aux;
-    d->mode = a->mode;
-    d->space = a->space;
-    d->op = a->op;
+    alt_copy(&m->plan.v[m->plan.n++], a);
     return 0;
 }
 
 static int deliver(metta_m *m, ml_alt *cur);
 static int eval_call(metta_m *m, ml_alt *cur);
+static int eval_metta(metta_m *m, ml_alt *cur);
 static int step(metta_m *m, ml_alt *cur);
 
 /* Continuations that would be pushed and popped at once run in place, up
@@ -117,7 +145,7 @@ int mm_eval(metta_m *m, ml_alt *cur, ma *atom, ma *type, uint32_t mode, mo *b)
         /* the step's only outcome: run it now (it counts as a step) */
         m->nest++;
         m->steps++;
-        int rc = step(m, &a);
+        int rc = mode == EV_METTA ? eval_metta(m, &a) : step(m, &a);
         m->nest--;
         m->multi = 0;
         return rc;
@@ -349,16 +377,22 @@ static int types_of(metta *mt, uint32_t sp, ma *a, mo_vec *out, unsigned depth)
 static ma *pure_rec(metta *mt, ma *arg, ma *type, unsigned depth)
 {
     ma *op = MA_ITEMS(arg)[0];
-    if (op->kind != MA_SYM || depth > 32)
+    /* a pure built-in's type has one item per argument and the result */
+    if (op->kind != MA_SYM || !(op->pad & SYF_PURE) || SYF_ARITY(op->pad) != arg->nptr + 1 ||
+        depth > 32)
         return NULL;
     ms_symbol *s = &mt->syms.v[op->extra];
-    if (!s->pure || s->type->nptr != arg->nptr + 1)
-        return NULL;
     ma *args[8];
-    if (arg->nptr > 8)
+    uint32_t n = arg->nptr, i = 1;
+    if (n > 8)
         return NULL;
+    /* the usual case, grounded arguments only: call it as it is */
+    while (i < n && ma_is_grounded(MA_ITEMS(arg)[i]))
+        i++;
     int changed = 0;
-    for (uint32_t i = 1; i < arg->nptr; i++) {
+    for (uint32_t j = 1; j < i; j++)
+        args[j] = MA_ITEMS(arg)[j];
+    for (; i < n; i++) {
         ma *x = MA_ITEMS(arg)[i];
         args[i] = x;
         if (x->kind == MA_EXPR && x->nptr > 0) {
@@ -377,8 +411,8 @@ static ma *pure_rec(metta *mt, ma *arg, ma *type, unsigned depth)
         if (!call)
             return NULL;
         MA_ITEMS(call)[0] = op;
-        for (uint32_t i = 1; i < arg->nptr; i++)
-            MA_ITEMS(call)[i] = args[i];
+        for (uint32_t k = 1; k < n; k++)
+            MA_ITEMS(call)[k] = args[k];
     }
     ma *r = s->pure(mt, call);
     if (!r || ma_is_error(mt, r))
@@ -393,6 +427,8 @@ static ma *pure_inline(metta *mt, ma *arg, ma *type)
 {
     return pure_rec(mt, arg, type, 0);
 }
+
+static MM_NOINLINE int check_type(metta_m *m, uint32_t sp, ma *arg, ma *type, ma **out);
 
 /* Does metta(arg, type) need a machine evaluation? If not, *out is its
  * value (the atom, or a BadType error). */
@@ -413,8 +449,16 @@ static inline int needs_eval(metta_m *m, uint32_t sp, ma *arg, ma *type, ma **ou
     if (arg->kind == MA_VAR || type == mt->s.undefined || type == mt->s.atom ||
         type == mm_metatype(mt, arg) || arg == mt->s.empty)
         return 0;
-    if (type->kind == MA_VAR)
+    if (type->kind == MA_VAR || ground_type(mt, arg) == type)
         return 0;
+    return check_type(m, sp, arg, type, out);
+}
+
+/* The slow half of needs_eval: arg is an atom that evaluates to itself,
+ * checked against a type that is not trivially satisfied. */
+static MM_NOINLINE int check_type(metta_m *m, uint32_t sp, ma *arg, ma *type, ma **out)
+{
+    metta *mt = m->mt;
     ma *gt = ground_type(mt, arg);
     if (gt == type)
         return 0;
@@ -454,6 +498,76 @@ static inline void copy_ground_flag(ma *dst, const ma *src, const ma *v)
         dst->flags |= MO_HV_KNOWN;
 }
 
+/* Copy the items of a call: most have a few, for which a call of memcpy
+ * costs more than the copy. */
+static inline void items_copy(ma **dst, ma *const *src, uint32_t n)
+{
+    switch (n) {
+    case 4: dst[3] = src[3]; /* fall through */
+    case 3: dst[2] = src[2]; /* fall through */
+    case 2: dst[1] = src[1]; /* fall through */
+    case 1: dst[0] = src[0]; /* fall through */
+    case 0: break;
+    default: memcpy(dst, src, (size_t)n * sizeof(ma *));
+    }
+}
+
+/*
+ * metta(x) for x = (f a1 .. an) where f is a symbol with no built-in and no
+ * declared type (a plain user function) and every ai evaluates in place
+ * (grounded, or a pure call such as (- $n 1)): x is then interpreted as a
+ * tuple, which yields (f v1 .. vn) and calls it. That call, built here, so
+ * that the step popping it goes straight to the rules; NULL when any of
+ * this does not hold (the caller takes the general path, which computes
+ * the same again: pure built-ins have no effects). The result is only
+ * pushed, as the general path's step would be, and nothing runs between
+ * this and that step, so the space and the types are the ones it would see.
+ */
+static ma *plain_call(metta_m *m, ml_alt *cur, ma *x)
+{
+    metta *mt = m->mt;
+    ma *op = MA_ITEMS(x)[0];
+    if (op->kind != MA_SYM || (op->pad & (SYF_NATIVE | SYF_TYPED)) ||
+        (cur->b && !known_ground(x)) || x->nptr > 8)
+        return NULL;
+    ma *tl;
+    if (mc_types_list(mt, cur->space, op, &tl)) {
+        m->err = RT_ENOMEM;
+        return NULL;
+    }
+    if (tl->nptr != 0)
+        return NULL;
+    ma *vals[8];
+    int changed = 0;
+    for (uint32_t i = 1; i < x->nptr; i++) {
+        ma *a = MA_ITEMS(x)[i];
+        vals[i] = a;
+        if (a->kind != MA_EXPR || a->nptr == 0 || ma_is_error(mt, a))
+            continue; /* evaluates to itself under %Undefined% */
+        ma *v = pure_inline(mt, a, mt->s.undefined);
+        if (!v || ma_is_error(mt, v))
+            return NULL;
+        vals[i] = v;
+        changed = 1;
+    }
+    if (!changed)
+        return x;
+    ma *c = ma_expr(mt, x->nptr);
+    if (!c) {
+        m->err = RT_ENOMEM;
+        return NULL;
+    }
+    MA_ITEMS(c)[0] = op;
+    int ground = known_ground(x);
+    for (uint32_t i = 1; i < x->nptr; i++) {
+        MA_ITEMS(c)[i] = vals[i];
+        ground = ground && known_ground(vals[i]);
+    }
+    if (ground)
+        c->flags = MO_HV_KNOWN;
+    return c;
+}
+
 /*
  * Advance an F_ARGS evaluation: built holds the items evaluated so far
  * (index < idx); evaluate the rest, inline when possible.
@@ -478,6 +592,13 @@ static int args_advance(metta_m *m, ml_alt *cur, ma *built, ma *ftype, ma *retty
             MO_PTRS(f)[3] = rettype;
             FRAW(f)->idx = idx;
             FRAW(f)->mode = ftype ? 1 : 0;
+            ma *call = FRAW(f)->depth <= mt->lim.max_depth ? plain_call(m, cur, arg) : NULL;
+            if (call) {
+                ml_alt a = {call, t, f, cur->b, NULL, EV_CALL, cur->space, 0};
+                return mm_push(m, &a);
+            }
+            if (m->err)
+                return m->err;
             return push_frame_eval(m, cur, f, arg, t, EV_METTA);
         }
         if (!v)
@@ -490,7 +611,7 @@ static int args_advance(metta_m *m, ml_alt *cur, ma *built, ma *ftype, ma *retty
                 ma *nb = ma_expr(mt, n);
                 if (!nb)
                     return m->err = RT_ENOMEM;
-                memcpy(MA_ITEMS(nb), MA_ITEMS(built), (size_t)n * sizeof(ma *));
+                items_copy(MA_ITEMS(nb), MA_ITEMS(built), n);
                 copy_ground_flag(nb, built, v);
                 built = nb;
                 owned = 1;
@@ -525,7 +646,7 @@ static int deliver_args(metta_m *m, ml_alt *cur, mo *f)
     ma *nb = ma_expr(mt, built->nptr);
     if (!nb)
         return m->err = RT_ENOMEM;
-    memcpy(MA_ITEMS(nb), MA_ITEMS(built), (size_t)built->nptr * sizeof(ma *));
+    items_copy(MA_ITEMS(nb), MA_ITEMS(built), built->nptr);
     copy_ground_flag(nb, built, v);
     MA_ITEMS(nb)[idx] = v;
     return args_advance(m, cur, nb, MO_PTRS(f)[2], MO_PTRS(f)[3], idx + 1, 1);
@@ -733,6 +854,14 @@ static int match_ground(svals *sv, ma *pat, ma *term, unsigned depth)
                 continue;
             if (p->kind == MA_SYM) /* interned: a different object differs */
                 return 0;
+            if (p->kind == MA_VAR) { /* the first occurrence binds, here */
+                uint32_t i = p->extra - sv->lo;
+                if (p->extra >= sv->lo && i < sv->n && !(sv->seen >> i & 1)) {
+                    sv->seen |= (uint64_t)1 << i;
+                    sv->vals[i] = t;
+                    continue;
+                }
+            }
             int r = match_ground(sv, p, t, depth + 1);
             if (r <= 0)
                 return r;
@@ -742,20 +871,13 @@ static int match_ground(svals *sv, ma *pat, ma *term, unsigned depth)
     return pat == term || (pat->kind != MA_SYM && ma_equal(pat, term));
 }
 
-/* rhs with its variables replaced by vals; NULL in *ok = 0 when a variable
- * has no value (a variable only in the body: general path). */
-/* rhs with its variables replaced by their values; NULL with ok = 0 when
- * a variable has none (a variable only in the body), or too deep. */
-static ma *subst_vals(svals *sv, ma *a, unsigned depth)
+/* a (an expression holding variables) with its variables replaced by
+ * their values; NULL with ok = 0 when a variable has none (a variable only
+ * in the body), or too deep; NULL with ok = 1 when out of memory.
+ * Variables among the children are looked up here rather than in a call
+ * of their own: most rule bodies are shallow. */
+static ma *subst_expr(svals *sv, ma *a, unsigned depth)
 {
-    if (a->kind == MA_VAR) {
-        ma *v = sv_get(sv, a);
-        if (!v)
-            sv->ok = 0;
-        return v;
-    }
-    if (a->kind != MA_EXPR || !ma_has_vars(a)) /* ground parts are shared */
-        return a;
     if (depth > FAST_DEPTH) {
         sv->ok = 0;
         return NULL;
@@ -766,18 +888,37 @@ static ma *subst_vals(svals *sv, ma *a, unsigned depth)
     ma *out = mh_alloc(sv->mt, MA_EXPR, na, 0);
     if (!out)
         return NULL;
+    ma **src = MA_ITEMS(a), **dst = MA_ITEMS(out);
     for (uint32_t k = 0; k < na; k++) {
-        ma *c = MA_ITEMS(a)[k];
-        if (c->kind == MA_VAR || c->kind == MA_EXPR) {
-            c = subst_vals(sv, c, depth + 1);
-            if (!c)
+        ma *c = src[k];
+        if (c->kind == MA_VAR) {
+            if (!(c = sv_get(sv, c))) {
+                sv->ok = 0;
+                return NULL;
+            }
+        } else if (c->kind == MA_EXPR && ma_has_vars(c)) {
+            if (!(c = subst_expr(sv, c, depth + 1)))
                 return NULL;
         }
-        MA_ITEMS(out)[k] = c;
+        dst[k] = c;
     }
     /* the values are parts of a ground call: so is the result */
     out->flags = MO_HV_KNOWN;
     return out;
+}
+
+/* Any atom a with its variables replaced, as subst_expr. */
+static inline ma *subst_vals(svals *sv, ma *a)
+{
+    if (a->kind == MA_VAR) {
+        ma *v = sv_get(sv, a);
+        if (!v)
+            sv->ok = 0;
+        return v;
+    }
+    if (a->kind != MA_EXPR || !ma_has_vars(a)) /* ground parts are shared */
+        return a;
+    return subst_expr(sv, a, 0);
 }
 
 /*
@@ -791,11 +932,14 @@ static ma *subst_vals(svals *sv, ma *a, unsigned depth)
 static ma *cond_vals(svals *sv, ma *c)
 {
     metta *mt = sv->mt;
-    if (c->kind != MA_EXPR || c->nptr < 2 || c->nptr > 3 || MA_ITEMS(c)[0]->kind != MA_SYM)
+    if (c->kind != MA_EXPR || c->nptr < 2 || c->nptr > 3)
         return NULL;
-    ms_symbol *s = &mt->syms.v[MA_ITEMS(c)[0]->extra];
-    if (!s->pure || s->type->nptr != c->nptr + 1 || MA_ITEMS(s->type)[c->nptr] != mt->s.bool_)
+    ma *op = MA_ITEMS(c)[0];
+    /* a pure built-in of type (-> a [b] Bool) */
+    if (op->kind != MA_SYM || (op->pad & (SYF_PURE | SYF_BOOL)) != (SYF_PURE | SYF_BOOL) ||
+        SYF_ARITY(op->pad) != c->nptr + 1)
         return NULL;
+    ms_symbol *s = &mt->syms.v[op->extra];
     struct {
         mo h;
         ma *items[3];
@@ -838,7 +982,7 @@ static int try_rule(metta *mt, ml_alt *cur, ma *call, ma *rule, uint32_t lo, uin
                  * exactly what evaluating the whole body would give */
                 ma *v = cond_vals(&sv, MA_ITEMS(rhs)[1]);
                 if (!v) {
-                    ma *c = subst_vals(&sv, MA_ITEMS(rhs)[1], 0);
+                    ma *c = subst_vals(&sv, MA_ITEMS(rhs)[1]);
                     v = sv.ok && c && c->kind == MA_EXPR && c->nptr > 0
                             ? pure_inline(mt, c, mt->s.bool_)
                             : NULL;
@@ -846,7 +990,7 @@ static int try_rule(metta *mt, ml_alt *cur, ma *call, ma *rule, uint32_t lo, uin
                 if (v && (v == mt->t_true || v == mt->t_false || ma_is_error(mt, v))) {
                     ma *bd = ma_is_error(mt, v)
                                  ? v
-                                 : subst_vals(&sv, MA_ITEMS(rhs)[v == mt->t_true ? 2 : 3], 0);
+                                 : subst_vals(&sv, MA_ITEMS(rhs)[v == mt->t_true ? 2 : 3]);
                     if (sv.ok) {
                         if (!bd)
                             return -1;
@@ -857,7 +1001,7 @@ static int try_rule(metta *mt, ml_alt *cur, ma *call, ma *rule, uint32_t lo, uin
                 }
                 sv.ok = 1;
             }
-            ma *bd = subst_vals(&sv, rhs, 0);
+            ma *bd = subst_vals(&sv, rhs);
             if (sv.ok) {
                 if (!bd)
                     return -1;
@@ -998,7 +1142,7 @@ static int eval_call(metta_m *m, ml_alt *cur)
         return mm_ret(m, cur, x, cur->b);
     ma *op = MA_ITEMS(x)[0];
     cur->mode = EV_METTA;
-    if (op->kind == MA_SYM && mt->syms.v[op->extra].native)
+    if (op->kind == MA_SYM && (op->pad & SYF_NATIVE))
         return mt->syms.v[op->extra].native(m, cur, x, cur->type);
     if (op->kind == MA_VAR)
         return mm_ret(m, cur, x, cur->b);
@@ -1232,7 +1376,8 @@ int mm_run(metta *mt, metta_m *m, ma *atom, uint32_t space)
                 m->err = RT_ENOMEM;
             break;
         }
-        ml_alt cur = m->plan.v[--m->plan.n];
+        ml_alt cur;
+        alt_copy(&cur, &m->plan.v[--m->plan.n]);
         m->steps++;
         m->plan_mark = m->plan.n;
         m->multi = 0;

@@ -19,7 +19,9 @@
  * pointers across a step boundary.
  *
  * Atom kinds and their fields:
- *   SYM    perm; extra = symbol id; raw = name (NUL-terminated)
+ *   SYM    perm; extra = symbol id; raw = name (NUL-terminated);
+ *          pad = SYF_* bits, a copy of what its ms_symbol defines
+ *          (checked on every call without a load from the table)
  *   VAR    extra = unique id; raw u32 = name symbol id
  *   EXPR   nptr = arity; ptrs = children
  *   INT    raw i64         FLT  raw double
@@ -110,8 +112,21 @@ typedef int (*ml_native_fn)(struct metta_m *m, ml_alt *alt, ma *call, ma *type);
 
 typedef ma *(*ml_pure_fn)(struct metta *mt, ma *call);
 
+/*
+ * The symbol atom's copy of its table entry (ms_sync sets it):
+ *
+ *   pad: | arity u8 | 0000 | BOOL | TYPED | PURE | NATIVE |
+ *
+ * arity = items of the built-in type (-> a1 .. an r), 0 when there is
+ * none or it has more than 255; BOOL: that type's result is Bool.
+ */
+enum { SYF_NATIVE = 1, SYF_PURE = 2, SYF_TYPED = 4, SYF_BOOL = 8 };
+#define SYF_ARITY(pad) ((uint32_t)(pad) >> 8)
+
 typedef struct ms_symbol {
     ma *atom;             /* perm symbol atom */
+    /* native, pure and type are set only while the library is installed,
+     * each followed by ms_sync */
     ml_native_fn native;  /* NULL if the symbol names no built-in */
     ml_pure_fn pure;      /* a side-effect-free grounded function, or NULL */
     ma *type;             /* built-in type, perm expression, or NULL */
@@ -133,6 +148,23 @@ typedef struct mspace {
     int expr_types; /* may hold (: <expression> T): set on add, never cleared */
     int odd_rules;  /* may hold (= (<non-symbol head> ...) ...): likewise */
 } mspace;
+
+/* Copy a symbol's native/pure/type presence into its atom's SYF_* bits. */
+static inline void ms_sync(ms_symbol *sy)
+{
+    unsigned f = (sy->native ? SYF_NATIVE : 0) | (sy->pure ? SYF_PURE : 0);
+    const ma *t = sy->type;
+    if (t) {
+        f |= SYF_TYPED;
+        if (t->kind == MA_EXPR && t->nptr >= 2 && t->nptr < 256) {
+            const ma *r = MA_ITEMS(t)[t->nptr - 1];
+            f |= t->nptr << 8;
+            if (r->kind == MA_SYM && strcmp(MA_NAME(r), "Bool") == 0)
+                f |= SYF_BOOL;
+        }
+    }
+    sy->atom->pad = (uint16_t)f;
+}
 
 /* Well-known symbols interned at start-up. */
 typedef struct msyms {
@@ -350,12 +382,46 @@ int msp_all(metta *mt, uint32_t sp, msp_fn fn, void *ctx);
 /* Declared types of a symbol/atom in space sp (atoms T of (: a T)). */
 int msp_types(metta *mt, uint32_t sp, ma *a, mo_vec *out);
 
+/* Slower paths kept out of line, so the hot callers stay small. */
+#if defined(__GNUC__) || defined(__clang__)
+#define MM_NOINLINE __attribute__((noinline))
+#else
+#define MM_NOINLINE
+#endif
+
 /* ---- query memos (metta_cache.c) ---- */
 int mc_types(metta *mt, uint32_t sp, ma *sym, mo_vec *out);
-int mc_types_list(metta *mt, uint32_t sp, ma *sym, ma **list);
+/* The declared types of sym in space sp, as an expression (a memo). */
+int mc_types_list_slow(metta *mt, uint32_t sp, ma *sym, ma **list);
+static inline int mc_types_list(metta *mt, uint32_t sp, ma *sym, ma **list)
+{
+    /* the symbol's one-entry copy, valid while the space is unchanged */
+    ms_symbol *sy = &mt->syms.v[sym->extra];
+    if (RT_LIKELY(sy->tlist && sy->tsp == sp && sy->tgen == mt->spaces.v[sp].gen)) {
+        *list = sy->tlist;
+        return 0;
+    }
+    return mc_types_list_slow(mt, sp, sym, list);
+}
 /* The rules of call's head and arity: *list = expression of (= lhs rhs)
  * atoms whose variables have ids lo..hi, or NULL (query the trie). */
-int mc_rules(metta *mt, uint32_t sp, ma *call, ma **list, uint32_t *lo, uint32_t *hi);
+int mc_rules_slow(metta *mt, uint32_t sp, ma *call, ma **list, uint32_t *lo, uint32_t *hi);
+static inline int mc_rules(metta *mt, uint32_t sp, ma *call, ma **list, uint32_t *lo,
+                           uint32_t *hi)
+{
+    ma *head = MA_ITEMS(call)[0];
+    if (RT_LIKELY(head->kind == MA_SYM)) {
+        ms_symbol *sy = &mt->syms.v[head->extra];
+        if (sy->rlist && sy->rsp == sp && sy->rarity == call->nptr &&
+            sy->rgen == mt->spaces.v[sp].gen) {
+            *list = sy->rlist;
+            *lo = sy->rlo;
+            *hi = sy->rhi;
+            return 0;
+        }
+    }
+    return mc_rules_slow(mt, sp, call, list, lo, hi);
+}
 void mc_free(metta *mt);
 void mc_gc(metta *mt, void (*fwd)(void *g, mo **slot), void *g);
 /* Copy a renaming variables with ids in [lo, hi]; map is shared scratch. */

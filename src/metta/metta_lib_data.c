@@ -122,8 +122,11 @@ static int n_pure(metta_m *m, ml_alt *cur, ma *call, ma *type)
 static int def_pure(metta *mt, const char *name, ml_pure_fn fn, const char *type)
 {
     int rc = ml_def(mt, name, n_pure, type);
-    if (rc == 0)
-        mt->syms.v[ma_symz(mt, name)->extra].pure = fn;
+    if (rc == 0) {
+        ms_symbol *sy = &mt->syms.v[ma_symz(mt, name)->extra];
+        sy->pure = fn;
+        ms_sync(sy);
+    }
     return rc;
 }
 
@@ -737,8 +740,10 @@ int ml_install_data(metta *mt)
      * ill-typed equations untyped for get-type */
     ma *eq = ma_symz(mt, "=");
     if (eq) {
-        mt->syms.v[eq->extra].type = ml_parse(mt, "(-> $t $t %Undefined%)");
-        rc |= mt->syms.v[eq->extra].type ? 0 : RT_ENOMEM;
+        ma *t = ml_parse(mt, "(-> $t $t %Undefined%)");
+        mt->syms.v[eq->extra].type = t;
+        ms_sync(&mt->syms.v[eq->extra]);
+        rc |= t ? 0 : RT_ENOMEM;
     }
     return rc ? RT_ENOMEM : 0;
 }

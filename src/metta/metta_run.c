@@ -29,10 +29,13 @@ int ml_def(metta *mt, const char *name, ml_native_fn fn, const char *type)
     ms_symbol *e = &mt->syms.v[s->extra];
     e->native = fn;
     if (type) {
-        e->type = ml_parse(mt, type);
-        if (!e->type)
+        ma *t = ml_parse(mt, type);
+        if (!t)
             return RT_ENOMEM;
+        e = &mt->syms.v[s->extra]; /* parsing may have grown the table */
+        e->type = t;
     }
+    ms_sync(e);
     return 0;
 }
 
