@@ -492,6 +492,7 @@ int mm_eval_step(metta_m *m, ml_alt *cur, ma *x);
 enum { TH_MAP = 1, TH_FILTER, TH_FOLDL, TH_ASSERT, TH_FOREACH };
 int ml_install_extra(metta *mt);
 int ml_install_mod(metta *mt);
+int ml_install_doc(metta *mt);
 /* metta_run into space sp (module loading); `&self` names sp. */
 int mrun_text(metta *mt, uint32_t sp, const char *text, size_t len, metta_result_fn fn,
               void *ctx, metta_stats *st, metta_error *err);

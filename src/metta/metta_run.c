@@ -123,6 +123,8 @@ int metta_new(metta **out, const metta_limits *lim, rt_pool *pool, FILE *print_o
         rc = ml_install_extra(mt);
     if (rc == 0)
         rc = ml_install_mod(mt);
+    if (rc == 0)
+        rc = ml_install_doc(mt);
     if (rc) {
         metta_free(mt);
         return rc;

@@ -64,6 +64,21 @@ out=$(printf '!(* 6 7)\n' | "$CM" -)
 out=$(printf '!(println! "hi there")\n' | "$CM" - | tr '\n' '|')
 [ "$out" = "hi there|[()]|" ] && pass "println!" || fail "println!: got '$out'"
 
+# ---- help! prints in the reference's words (its documentation script)
+cat >"$T/help.metta" <<'EOF'
+(@doc f (@desc "Doc of f") (@params ((@param "x"))) (@return "y"))
+(: f (-> A B))
+(@doc K (@desc "Doc of K"))
+(: K T)
+!(help! f)
+!(help! K)
+!(help! none)
+EOF
+out=$("$CM" "$T/help.metta" | tr '\n' '|')
+want='Function f: (-> A B) Doc of f|Parameters:|  (type A) x|Return: (type B) y|[()]|'
+want+='Atom K: T Doc of K|[()]|No documentation found for none|[()]|'
+[ "$out" = "$want" ] && pass "help! output" || fail "help! output: got '$out'"
+
 # ---- syntax errors carry file:line:col and fail
 printf '(a b)\n  (c (d e)\n' >"$T/bad1.metta"
 "$CM" "$T/bad1.metta" >/dev/null 2>"$T/e1"; rc=$?
