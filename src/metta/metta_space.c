@@ -45,7 +45,13 @@ int msp_new(metta *mt, uint32_t *idx)
 
 typedef RT_VEC(uint32_t) u32vec;
 
-static int enc_node(metta *mt, const ma *a, rt_buf *out, u32vec *vars)
+/* A query pattern leaves states open: the reference compares states by
+ * their current values, which the trie does not hold, so a state in a
+ * pattern descends as a fresh variable (one nothing refers back to) and
+ * the caller's unification compares the values. */
+#define STATE_VAR UINT32_MAX
+
+static int enc_node(metta *mt, const ma *a, rt_buf *out, u32vec *vars, int pattern)
 {
     char tmp[64];
     int rc;
@@ -91,6 +97,8 @@ static int enc_node(metta *mt, const ma *a, rt_buf *out, u32vec *vars)
         snprintf(tmp, sizeof tmp, "\001S%u", a->extra);
         return mork_enc_symbol(out, tmp, strlen(tmp));
     case MA_STATE:
+        if (pattern)
+            return rt_vec_push(vars, STATE_VAR) ? RT_ENOMEM : mork_enc_newvar(out);
         snprintf(tmp, sizeof tmp, "\001T%u", a->extra);
         return mork_enc_symbol(out, tmp, strlen(tmp));
     default:
@@ -100,7 +108,7 @@ static int enc_node(metta *mt, const ma *a, rt_buf *out, u32vec *vars)
 
 /* Prefix order, as the bytes are laid out: a node's header, then its
  * children. The stack holds the atoms still to encode, last child first. */
-int msp_encode(metta *mt, const ma *a, rt_buf *out)
+static int encode(metta *mt, const ma *a, rt_buf *out, int pattern)
 {
     u32vec vars = {0};
     const ma *inl[32];
@@ -108,7 +116,7 @@ int msp_encode(metta *mt, const ma *a, rt_buf *out)
     mw_init(&st, inl, 32, sizeof(ma *));
     int rc;
     for (;;) {
-        rc = enc_node(mt, a, out, &vars);
+        rc = enc_node(mt, a, out, &vars, pattern);
         if (rc)
             break;
         if (a->kind == MA_EXPR) {
@@ -129,6 +137,11 @@ int msp_encode(metta *mt, const ma *a, rt_buf *out)
     mw_free(&st);
     rt_vec_free(&vars);
     return rc;
+}
+
+int msp_encode(metta *mt, const ma *a, rt_buf *out)
+{
+    return encode(mt, a, out, 0);
 }
 
 static ma *sym_atom(metta *mt, const uint8_t *s, size_t n)
@@ -288,7 +301,7 @@ int msp_query(metta *mt, uint32_t sp, ma *pat, msp_fn fn, void *ctx)
     if (sp >= mt->spaces.n)
         return RT_EINVAL;
     rt_buf pb = {0};
-    int rc = msp_encode(mt, pat, &pb);
+    int rc = encode(mt, pat, &pb, 1);
     qctx q = {mt, fn, ctx, {0}};
     if (rc == 0)
         rc = mork_query(mt->spaces.v[sp].ms, pb.v, pb.n, on_solution, &q);
@@ -314,13 +327,35 @@ int msp_all(metta *mt, uint32_t sp, msp_fn fn, void *ctx)
     return mork_space_foreach(mt->spaces.v[sp].ms, on_expr, &q);
 }
 
+typedef struct typectx {
+    const ma *a;
+    int check; /* a holds a state: the trie matched it as a variable */
+    mo_vec *out;
+} typectx;
+
+/* Whether a may hold a state; past a small depth it answers yes, which
+ * only costs a unification per answer (and keeps the C stack small). */
+static int has_state(const ma *a, int depth)
+{
+    if (a->kind == MA_STATE || depth > 32)
+        return 1;
+    if (a->kind != MA_EXPR)
+        return 0;
+    for (uint32_t i = 0; i < a->nptr; i++)
+        if (has_state(MA_ITEMS(a)[i], depth + 1))
+            return 1;
+    return 0;
+}
+
 static int collect_type(metta *mt, void *ctx, ma *inst)
 {
-    (void)mt;
-    mo_vec *out = ctx;
+    typectx *t = ctx;
     if (inst->kind != MA_EXPR || inst->nptr != 3)
         return 0;
-    return rt_vec_push(out, MA_ITEMS(inst)[2]);
+    mo *b = NULL;
+    if (t->check && !mb_unify(mt, (ma *)t->a, MA_ITEMS(inst)[1], &b))
+        return 0;
+    return rt_vec_push(t->out, MA_ITEMS(inst)[2]);
 }
 
 int msp_types(metta *mt, uint32_t sp, ma *a, mo_vec *out)
@@ -329,7 +364,8 @@ int msp_types(metta *mt, uint32_t sp, ma *a, mo_vec *out)
     ma *pat = v ? ma_expr3(mt, mt->s.colon, a, v) : NULL;
     if (!pat)
         return RT_ENOMEM;
-    return msp_query(mt, sp, pat, collect_type, out);
+    typectx t = {a, has_state(a, 0), out};
+    return msp_query(mt, sp, pat, collect_type, &t);
 }
 
 size_t metta_space_size(const metta *mt)
