@@ -328,16 +328,18 @@ struct pm_kv {
 
 /*
  * Build a trie from n items. When a key repeats, the later item's value
- * wins (as if inserted in order). With a pool of more than one thread the
- * keys are partitioned by their leading bytes (after the common prefix of
- * the batch), disjoint subtries are built in parallel and then joined; the
- * result holds exactly what a sequential build holds. A batch whose keys
- * are already in byte order (memcmp order, a key before its extensions;
- * repeats adjacent) is detected in one pass and built bottom-up on the
- * calling thread instead, every node made once at its final size: sort
- * before calling when that is cheap. pool may be NULL
- * (sequential). The items and keys are only read; they must not change
- * during the call. Must be called by the pool's owner thread.
+ * wins (as if inserted in order). The batch is sorted (a stable bucket sort
+ * on the two bytes after the batch's common prefix, then each bucket) and
+ * built bottom-up, every node made once at its final size; a batch whose
+ * keys are already in byte order (memcmp order, a key before its
+ * extensions; repeats adjacent) is detected in one pass and skips the sort.
+ * With a pool of more than one thread the unsorted path counts, scatters,
+ * sorts and builds in parallel, the parts being disjoint ranges of buckets
+ * whose subtries are then joined; the result holds exactly what a
+ * sequential build holds. pool may be NULL (sequential). Needs about
+ * 24 bytes per item plus the total key length of scratch memory during the
+ * call. The items and keys are only read; they must not change during the
+ * call. Must be called by the pool's owner thread.
  * Returns 0 and an owned trie, or RT_ENOMEM / RT_ETHREAD.
  */
 int pm_build(pm_trie **out, const pm_kv *items, size_t n, rt_pool *pool);

@@ -1,46 +1,80 @@
 /*
- * Bulk build of a pathmap trie from a batch of keys, in parallel on an
- * rt_pool.
+ * Bulk build of a pathmap trie from a batch of keys, sequentially or in
+ * parallel on an rt_pool.
  *
- * A key's "bucket" is the pair of bytes at a fixed offset L (keys too short
- * to have them share bucket 0). L and the cut points come from a sample of
- * the batch: L is the sample's common prefix length, and the bucket range
- * is cut at the sample's quantiles so each part gets about the same number
- * of keys. A first round of jobs labels every item with its part (one byte
- * each, the batch split in contiguous chunks); then part j's job walks the
- * labels in input order and inserts its own items into a trie of its own;
- * the tries are then joined. Job 0 of each round runs on the caller.
+ * An unsorted batch is sorted first and then built bottom-up (pm_sorted.c),
+ * which makes every node once at its final size; that beats inserting the
+ * keys one by one, with or without a pool. The sort is a stable bucket
+ * pass on the two bytes that follow the batch's common prefix L, then a
+ * stable sort inside each bucket (insertion sort for a few items, a
+ * counting pass on the next byte for big buckets, merge sort otherwise):
  *
- *     items:  k0 k1 k2 k3 k4 k5 ...
- *     pid:    0  1  1  0  1  0  ...          (label jobs, one chunk each)
- *     part 0: items with pid 0 -> trie_0  \
- *     part 1: items with pid 1 -> trie_1   >-- join --> result
- *     ...                                 /
+ *   bucket(key) = 0                     len == L
+ *               = 1 + x*257             len == L+1, key[L] = x
+ *               = 2 + x*257 + y         len >= L+2, key[L] = x, key[L+1] = y
  *
- * Any L and any cut points give the right answer, because the bucket is a
- * function of the key alone: all repeats of a key go to one part and are
- * inserted in input order there (the last value wins, as sequentially),
- * and parts hold disjoint key sets. The sample only decides the balance.
- * Walking the one-byte labels instead of scattering the batch keeps every
- * job's reads of items and keys in address order.
+ * so bucket order is key order (a key sorts before its extensions) and
+ * stability keeps repeats in input order, where the bottom-up build lets
+ * the last one win, as a sequence of inserts would.
+ *
+ *   items (input order), cut in chunks, one per thread
+ *     |  1. count:   items and key bytes per [chunk][bucket]  (a job per chunk)
+ *     |  2. offsets: exclusive sums, bucket-major, chunk-minor (caller)
+ *     |  3. scatter: sorted[off[chunk][bucket]++] = item, its key bytes
+ *     |              copied to keys[] in the same order
+ *     v
+ *   sorted: | bucket 0 | bucket 1 | ....................... | bucket NB-1 |
+ *           |<- part 0 ->|<- part 1 ->|<- ... ->|<---- part np-1 ---->|
+ *     4. each part (whole buckets, about n/np items) sorts its buckets
+ *        and builds its range bottom-up into a trie of its own
+ *     5. the part tries hold disjoint key ranges and are joined in order
+ *
+ * The key copy is what makes steps 4 and 5 fast: a bucket's keys sit
+ * together, so sorting and building read them from a few cache lines
+ * instead of chasing the caller's key pointers all over memory (that
+ * chase was most of the cost). Memory: 24 bytes per item plus the key
+ * bytes, for the duration of the call.
+ *
+ * Parts are cut on exact counts, so the jobs are balanced whatever the key
+ * distribution, short of one bucket holding most of the batch. Whatever the
+ * cuts, each part's range is sorted and the parts are disjoint, so the
+ * result holds exactly what a sequential build holds. Steps 1, 3 and 4 run
+ * on the pool, one job per thread and the first on the caller; in step 4
+ * those jobs claim parts (PARTS_PER_THREAD per thread) from a shared
+ * counter, so a thread slowed down by page faults in a fresh malloc arena
+ * or by a neighbour on its core simply takes fewer of them.
  */
 #include "pathmap/pm_node.h"
 
-#define NBUCKETS (1u + 65536u)
+#define NBUCKETS (1u + 256u * 257u)
 #define MIN_PARALLEL 2048
+#define MIN_SORTED 64      /* smaller batches are cheaper to insert */
 #define SAMPLE 8192
+#define INSERTION_MAX 16
+#define RADIX_MIN 64       /* larger runs are split on their next byte first */
+#define RADIX_DEPTH 4      /* ... for at most this many bytes */
+#define PARTS_PER_THREAD 16
+
+struct job;
 
 typedef struct build {
     const pm_kv *items;
     size_t n, lcp;
-    const uint8_t *map;    /* bucket -> part */
-    uint8_t *pid;          /* item -> part, filled by the label jobs */
+    pm_kv *sorted;
+    uint8_t *keys;         /* the keys' bytes again, in bucket order */
+    size_t *hist;          /* [chunk][2][bucket]: item and byte counts, then
+                            * write offsets into sorted and keys */
+    size_t *bstart;        /* bucket -> first index in sorted; [NBUCKETS] = n */
+    struct job *parts;     /* np part jobs, claimed in order by the runners */
+    size_t np;
+    _Atomic size_t next_part;
 } build;
 
 typedef struct job {
-    build *b;
-    size_t lo, hi;         /* label job: item range */
-    unsigned part;         /* insert job: part index */
+    struct build *b;
+    size_t *hist;          /* this chunk's row of b->hist */
+    size_t lo, hi;         /* chunk: item range */
+    unsigned blo, bhi;     /* part: bucket range */
     pm_trie *t;
     int rc;
 } job;
@@ -62,15 +96,21 @@ static int insert_group(pm_trie *t, const pm_kv *g, size_t m)
     return 0;
 }
 
-static int build_seq(pm_trie **out, const pm_kv *items, size_t n)
+static int insert_range(pm_trie *t, const pm_kv *items, size_t n)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i += GROUP)
+        rc = insert_group(t, items + i, n - i < GROUP ? n - i : GROUP);
+    return rc;
+}
+
+static int build_by_inserts(pm_trie **out, const pm_kv *items, size_t n)
 {
     pm_trie *t;
     int rc = pm_new(&t);
     if (rc)
         return rc;
-    for (size_t i = 0; i < n && !rc; i += GROUP)
-        rc = insert_group(t, items + i, n - i < GROUP ? n - i : GROUP);
-    if (rc) {
+    if ((rc = insert_range(t, items, n)) != 0) {
         pm_free(t);
         return rc;
     }
@@ -78,69 +118,14 @@ static int build_seq(pm_trie **out, const pm_kv *items, size_t n)
     return 0;
 }
 
-static inline unsigned bucket_of(const pm_kv *kv, size_t lcp)
-{
-    if (kv->len < lcp + 2)
-        return 0;
-    return 1u + ((unsigned)kv->key[lcp] << 8 | kv->key[lcp + 1]);
-}
-
-static void label_job(void *arg, int worker)
-{
-    job *j = arg;
-    build *b = j->b;
-    (void)worker;
-    for (size_t i = j->lo; i < j->hi; i++)
-        b->pid[i] = b->map[bucket_of(&b->items[i], b->lcp)];
-}
-
-static void insert_job(void *arg, int worker)
-{
-    job *j = arg;
-    build *b = j->b;
-    (void)worker;
-    pm_kv g[GROUP];
-    size_t m = 0;
-    j->rc = pm_new(&j->t);
-    for (size_t i = 0; i < b->n && j->rc == 0; i++) {
-        if (b->pid[i] != j->part)
-            continue;
-        g[m++] = b->items[i];
-        if (m == GROUP) {
-            j->rc = insert_group(j->t, g, m);
-            m = 0;
-        }
-    }
-    if (j->rc == 0 && m)
-        j->rc = insert_group(j->t, g, m);
-}
-
-/* Run js[1..nj) on the pool and js[0] on the calling thread, then wait;
- * first error. The caller would otherwise sit idle in the wait, and its
- * allocations come from the main heap, which measured faster than the
- * workers' secondary ones. */
-static int run_all(rt_pool *pool, job *js, size_t nj, void (*fn)(void *, int))
-{
-    int rc = 0;
-    size_t i;
-    for (i = 1; i < nj; i++)
-        if ((rc = rt_pool_submit(pool, fn, &js[i])) != 0)
-            break;
-    if (!rc)
-        fn(&js[0], 0);
-    rt_pool_wait(pool);
-    for (size_t k = 0; k < i && !rc; k++)
-        rc = js[k].rc;
-    return rc;
-}
-
-/* Sorted batches are built bottom-up on the calling thread: one pass that
- * makes every node at its final size costs less than either build by
- * inserts, parallel or not. */
-static int build_sorted(pm_trie **out, const pm_kv *items, size_t n)
+/* A trie of the sorted range, bottom-up; by inserts (in order, so repeats
+ * still resolve the same way) when the keys branch too deep for that. */
+static int build_range(pm_trie **out, const pm_kv *items, size_t n)
 {
     pm_node *root;
     int rc = pm_build_sorted_nodes(items, n, &root);
+    if (rc == PM_TOO_DEEP)
+        return build_by_inserts(out, items, n);
     if (rc)
         return rc;
     pm_trie *t;
@@ -153,82 +138,322 @@ static int build_sorted(pm_trie **out, const pm_kv *items, size_t n)
     return 0;
 }
 
-int pm_build(pm_trie **out, const pm_kv *items, size_t n, rt_pool *pool)
+static inline size_t bucket_of(const pm_kv *kv, size_t lcp)
 {
-    if (n > 1 && pm_sorted_check(items, n)) {
-        int rc = build_sorted(out, items, n);
-        if (rc != PM_TOO_DEEP)
-            return rc;
-    }
-    int nt = pool ? rt_pool_nthreads(pool) : 1;
-    if (nt <= 1 || n < MIN_PARALLEL)
-        return build_seq(out, items, n);
-    if (nt > 255)
-        nt = 255;
+    if (kv->len == lcp)
+        return 0;
+    size_t x = kv->key[lcp];
+    if (kv->len == lcp + 1)
+        return 1 + x * 257;
+    return 2 + x * 257 + kv->key[lcp + 1];
+}
 
+/* Byte order of two keys that agree on their first d bytes. Eight bytes
+ * at a time as big-endian words first: most pairs differ there, and the
+ * library call costs more than the comparison. */
+static inline int cmp_from(const pm_kv *a, const pm_kv *b, size_t d)
+{
+    size_t m = a->len < b->len ? a->len : b->len;
+    while (d + 8 <= m) {
+        uint64_t x, y;
+        memcpy(&x, a->key + d, 8);
+        memcpy(&y, b->key + d, 8);
+        if (x != y)
+            return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
+        d += 8;
+    }
+    int c = m > d ? memcmp(a->key + d, b->key + d, m - d) : 0;
+    if (c)
+        return c;
+    return (a->len > b->len) - (a->len < b->len);
+}
+
+/* memcpy for the short keys of typical batches without a library call. */
+static inline void copy_key(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t x, y;
+        memcpy(&x, src, 8);
+        memcpy(&y, src + n - 8, 8);
+        memcpy(dst, &x, 8);
+        memcpy(dst + n - 8, &y, 8);
+    } else if (n) {
+        memcpy(dst, src, n);
+    }
+}
+
+/* Stable sort of v[0..n) by key from byte d on; tmp has room for n. */
+static void sort_stable(pm_kv *v, size_t n, pm_kv *tmp, size_t d)
+{
+    if (n <= INSERTION_MAX) {
+        for (size_t i = 1; i < n; i++) {
+            pm_kv x = v[i];
+            size_t j = i;
+            while (j > 0 && cmp_from(&v[j - 1], &x, d) > 0) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    sort_stable(v, h, tmp, d);
+    sort_stable(v + h, n - h, tmp, d);
+    if (cmp_from(&v[h - 1], &v[h], d) <= 0)
+        return;
+    memcpy(tmp, v, h * sizeof *v);
+    size_t i = 0, j = h, o = 0;
+    while (i < h && j < n)
+        v[o++] = cmp_from(&v[j], &tmp[i], d) < 0 ? v[j++] : tmp[i++];
+    while (i < h)
+        v[o++] = tmp[i++];
+}
+
+/* Stable sort of v[0..n), whose keys agree on their first d bytes: big
+ * runs are split by a counting pass on byte d (a key ending at d first),
+ * which costs two moves per item where comparison sorting costs several
+ * comparisons; the pieces, and runs that keep agreeing past RADIX_DEPTH
+ * bytes, go to sort_stable. tmp has room for n. */
+static void sort_run(pm_kv *v, size_t n, pm_kv *tmp, size_t d, unsigned depth)
+{
+    if (n <= RADIX_MIN || depth >= RADIX_DEPTH) {
+        sort_stable(v, n, tmp, d);
+        return;
+    }
+    size_t cnt[257] = {0};
+    for (size_t i = 0; i < n; i++)
+        cnt[v[i].len == d ? 0 : 1u + v[i].key[d]]++;
+    if (cnt[0] == n)
+        return;                 /* all the same key, already in input order */
+    size_t start[257], acc = 0;
+    for (unsigned g = 0; g < 257; g++) {
+        start[g] = acc;
+        acc += cnt[g];
+    }
+    for (size_t i = 0; i < n; i++)
+        tmp[start[v[i].len == d ? 0 : 1u + v[i].key[d]]++] = v[i];
+    memcpy(v, tmp, n * sizeof *v);
+    /* Group 0 holds copies of one key; each other group agrees on d+1. */
+    size_t at = cnt[0];
+    for (unsigned g = 1; g < 257; g++) {
+        if (cnt[g] > 1)
+            sort_run(v + at, cnt[g], tmp, d + 1, depth + 1);
+        at += cnt[g];
+    }
+}
+
+static void count_job(void *arg, int worker)
+{
+    job *j = arg;
+    const build *b = j->b;
+    (void)worker;
+    size_t *bytes = j->hist + NBUCKETS;
+    for (size_t i = j->lo; i < j->hi; i++) {
+        size_t k = bucket_of(&b->items[i], b->lcp);
+        j->hist[k]++;
+        bytes[k] += b->items[i].len;
+    }
+    j->rc = 0;
+}
+
+static void scatter_job(void *arg, int worker)
+{
+    job *j = arg;
+    const build *b = j->b;
+    (void)worker;
+    size_t *bytes = j->hist + NBUCKETS;
+    for (size_t i = j->lo; i < j->hi; i++) {
+        const pm_kv *kv = &b->items[i];
+        size_t k = bucket_of(kv, b->lcp);
+        pm_kv *o = &b->sorted[j->hist[k]++];
+        uint8_t *kb = b->keys + bytes[k];
+        bytes[k] += kv->len;
+        copy_key(kb, kv->key, kv->len);
+        o->key = kb;
+        o->len = kv->len;
+        o->val = kv->val;
+    }
+    j->rc = 0;
+}
+
+static void part_job(void *arg, int worker)
+{
+    job *j = arg;
+    build *b = j->b;
+    (void)worker;
+    size_t big = 0;
+    for (unsigned k = j->blo; k < j->bhi; k++) {
+        size_t m = b->bstart[k + 1] - b->bstart[k];
+        /* Buckets below 2 + 257x hold copies of one key: nothing to sort. */
+        if (k >= 2 && (k - 1) % 257 != 0 && m > big)
+            big = m;
+    }
+    pm_kv *tmp = NULL;
+    if (big > INSERTION_MAX) {
+        tmp = rt_malloc(big * sizeof *tmp);
+        if (!tmp) {
+            j->rc = RT_ENOMEM;
+            return;
+        }
+    }
+    for (unsigned k = j->blo; k < j->bhi; k++) {
+        size_t s = b->bstart[k], m = b->bstart[k + 1] - s;
+        if (m > 1 && k >= 2 && (k - 1) % 257 != 0)
+            sort_run(b->sorted + s, m, tmp, b->lcp + 2, 0);
+    }
+    rt_free(tmp);
+    size_t lo = b->bstart[j->blo], hi = b->bstart[j->bhi];
+    j->t = NULL;
+    j->rc = lo < hi ? build_range(&j->t, b->sorted + lo, hi - lo) : pm_new(&j->t);
+}
+
+/* Take parts until none is left: a thread that drew cheap parts (or got
+ * the core to itself) does more of them, so the threads finish together. */
+static void runner_job(void *arg, int worker)
+{
+    job *j = arg;
+    build *b = j->b;
+    for (;;) {
+        size_t k = atomic_fetch_add_explicit(&b->next_part, 1, memory_order_relaxed);
+        if (k >= b->np)
+            break;
+        part_job(&b->parts[k], worker);
+    }
+    j->rc = 0;
+}
+
+/* Run js[1..nj) on the pool and js[0] on the calling thread, then wait;
+ * first error. The caller would otherwise sit idle in the wait. */
+static int run_all(rt_pool *pool, job *js, size_t nj, void (*fn)(void *, int))
+{
+    int rc = 0;
+    size_t i;
+    for (i = 1; i < nj; i++)
+        if ((rc = rt_pool_submit(pool, fn, &js[i])) != 0)
+            break;
+    if (!rc)
+        fn(&js[0], 0);
+    if (nj > 1)
+        rt_pool_wait(pool);
+    for (size_t k = 0; k < i && !rc; k++)
+        rc = js[k].rc;
+    return rc;
+}
+
+/* Common prefix length of all n keys: a sample first (it usually finds the
+ * answer), then every key, each compared over no more than that. */
+static size_t common_prefix(const pm_kv *items, size_t n)
+{
     size_t ns = n < SAMPLE ? n : SAMPLE, step = n / ns;
+    const uint8_t *k0 = pm_key(items[0].key);
     size_t lcp = items[0].len;
     for (size_t i = 1; i < ns && lcp; i++)
-        lcp = pm_lcp(items[0].key, lcp, items[i * step].key, items[i * step].len);
+        lcp = pm_lcp(k0, lcp, pm_key(items[i * step].key), items[i * step].len);
+    for (size_t i = 1; i < n && lcp; i++)
+        lcp = pm_lcp(k0, lcp, pm_key(items[i].key), items[i].len);
+    return lcp;
+}
 
+static int build_unsorted(pm_trie **out, const pm_kv *items, size_t n, rt_pool *pool)
+{
+    int nt = pool ? rt_pool_nthreads(pool) : 1;
+    if (n < MIN_PARALLEL)
+        nt = 1;
+    if (nt > 64)
+        nt = 64;
+    size_t nc = (size_t)nt;
+    build b = {items, n, common_prefix(items, n), NULL, NULL, NULL, NULL, NULL, 0, 0};
     int rc = RT_ENOMEM;
-    build b = {items, n, lcp, NULL, NULL};
-    uint32_t *hist = rt_calloc(NBUCKETS, sizeof *hist);
-    uint8_t *map = rt_malloc(NBUCKETS);
-    job *js = rt_calloc((size_t)nt, sizeof *js);
-    b.pid = rt_malloc(n);
-    b.map = map;
-    if (!hist || !map || !js || !b.pid)
+    job *js = rt_calloc(nc, sizeof *js);
+    b.sorted = rt_malloc(n * sizeof *b.sorted);
+    b.hist = rt_calloc(nc * 2 * NBUCKETS, sizeof *b.hist);
+    b.bstart = rt_malloc((NBUCKETS + 1) * sizeof *b.bstart);
+    if (!js || !b.sorted || !b.hist || !b.bstart)
         goto done;
-    for (size_t i = 0; i < ns; i++)
-        hist[bucket_of(&items[i * step], lcp)]++;
 
-    /* Cut at the sample's quantiles; a bucket is never split. */
-    size_t acc = 0;
-    unsigned bk = 0, np = 0;
-    for (int j = 0; j < nt && bk < NBUCKETS; j++) {
-        size_t goal = ns * (size_t)(j + 1) / (size_t)nt;
-        unsigned lo = bk;
-        while (bk < NBUCKETS && (acc + hist[bk] <= goal || bk == lo)) {
-            acc += hist[bk];
-            map[bk++] = (uint8_t)np;
+    for (size_t c = 0; c < nc; c++) {
+        js[c].b = &b;
+        js[c].hist = b.hist + c * 2 * NBUCKETS;
+        js[c].lo = n * c / nc;
+        js[c].hi = n * (c + 1) / nc;
+    }
+    if ((rc = run_all(pool, js, nc, count_job)) != 0)
+        goto done;
+    /* Chunk c's items of bucket k go after those of chunks before it. */
+    size_t acc = 0, bacc = 0;
+    for (size_t k = 0; k < NBUCKETS; k++) {
+        b.bstart[k] = acc;
+        for (size_t c = 0; c < nc; c++) {
+            size_t *h = b.hist + c * 2 * NBUCKETS;
+            size_t m = h[k], mb = h[NBUCKETS + k];
+            h[k] = acc;
+            h[NBUCKETS + k] = bacc;
+            acc += m;
+            bacc += mb;
         }
-        np++;
     }
-    while (bk < NBUCKETS)
-        map[bk++] = (uint8_t)(np - 1);
-
-    for (int j = 0; j < nt; j++) {
-        js[j].b = &b;
-        js[j].lo = n * (size_t)j / (size_t)nt;
-        js[j].hi = n * (size_t)(j + 1) / (size_t)nt;
-    }
-    if ((rc = run_all(pool, js, (size_t)nt, label_job)) != 0)
+    b.bstart[NBUCKETS] = acc;
+    b.keys = rt_malloc(bacc ? bacc : 1);
+    if (!b.keys) {
+        rc = RT_ENOMEM;
         goto done;
-    for (unsigned j = 0; j < np; j++) {
-        js[j].part = j;
-        js[j].rc = 0;
     }
-    rc = run_all(pool, js, np, insert_job);
+    if ((rc = run_all(pool, js, nc, scatter_job)) != 0)
+        goto done;
+
+    /* Parts: whole buckets, cut where the running count passes j*n/np. */
+    size_t want = nc == 1 ? 1 : nc * PARTS_PER_THREAD;
+    b.parts = rt_calloc(want, sizeof *b.parts);
+    if (!b.parts) {
+        rc = RT_ENOMEM;
+        goto done;
+    }
+    unsigned k = 0;
+    for (size_t j = 0; j < want && k < NBUCKETS; j++) {
+        size_t goal = n * (j + 1) / want;
+        job *pj = &b.parts[b.np++];
+        pj->b = &b;
+        pj->blo = k;
+        while (k < NBUCKETS && (b.bstart[k + 1] <= goal || k == pj->blo))
+            k++;
+        pj->bhi = k;
+    }
+    b.parts[b.np - 1].bhi = NBUCKETS;
+    atomic_init(&b.next_part, 0);
+    if ((rc = run_all(pool, js, nc, runner_job)) == 0)
+        for (size_t j = 0; j < b.np && !rc; j++)
+            rc = b.parts[j].rc;
     if (!rc) {
-        pm_trie *res = js[0].t;
-        js[0].t = NULL;
-        for (unsigned j = 1; j < np && !rc; j++)
-            rc = pm_join(res, js[j].t);
+        pm_trie *res = b.parts[0].t;
+        b.parts[0].t = NULL;
+        for (size_t j = 1; j < b.np && !rc; j++)
+            rc = pm_join(res, b.parts[j].t);
         if (rc)
             pm_free(res);
         else
             *out = res;
     }
 done:
-    if (js)
-        for (int j = 0; j < nt; j++)
-            pm_free(js[j].t);
+    if (b.parts)
+        for (size_t j = 0; j < b.np; j++)
+            pm_free(b.parts[j].t);
+    rt_free(b.parts);
     rt_free(js);
-    rt_free(b.pid);
-    rt_free(map);
-    rt_free(hist);
+    rt_free(b.bstart);
+    rt_free(b.hist);
+    rt_free(b.sorted);
+    rt_free(b.keys);
     return rc;
+}
+
+int pm_build(pm_trie **out, const pm_kv *items, size_t n, rt_pool *pool)
+{
+    if (n > 1 && pm_sorted_check(items, n))
+        return build_range(out, items, n);
+    if (n < MIN_SORTED)
+        return build_by_inserts(out, items, n);
+    return build_unsorted(out, items, n, pool);
 }
 
 int pm_insert_many(pm_trie *t, const pm_kv *items, size_t n, rt_pool *pool,
