@@ -212,10 +212,15 @@ static int whole_member(rt_in *r, int *done)
     const uint8_t *p = r->z.next_in;
     size_t avail = r->z.avail_in;
     /* First guess: the size the file's last member announces (exact for a
-     * single-member file), at least 4x the compressed bytes left. */
+     * single-member file), at least 4x the compressed bytes left; too small
+     * a guess only costs a retry with twice the room. */
     size_t want = avail >= 18 ? (size_t)p[avail - 4] | (size_t)p[avail - 3] << 8 |
                                     (size_t)p[avail - 2] << 16 | (size_t)p[avail - 1] << 24
                               : 0;
+    /* Deflate expands at most about 1032:1: a damaged trailer must not
+     * make us reserve more than the member could hold. */
+    if (avail < SIZE_MAX / 1040 && want > avail * 1032 + 65536)
+        want = avail * 1032 + 65536;
     if (want < avail * 4)
         want = avail * 4;
     if (want < 65536)
