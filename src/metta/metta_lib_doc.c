@@ -49,22 +49,17 @@ static int doc_query(metta *mt, uint32_t sp, ma *pat, doc_hits *h)
     return msp_query(mt, sp, pat, on_doc, h);
 }
 
-static ma *sym(metta *mt, const char *name)
-{
-    return ma_symz(mt, name);
-}
-
 /* (tag x) and (tag x y) */
 static ma *tagged(metta *mt, const char *tag, ma *x)
 {
-    ma *t = sym(mt, tag);
+    ma *t = ma_symz(mt, tag);
     return t && x ? ma_expr2(mt, t, x) : NULL;
 }
 
 /* (@param (@type T) (@desc d)) or (@return (@type T) (@desc d)) */
 static ma *typed_item(metta *mt, const char *tag, ma *type, ma *desc)
 {
-    ma *t = sym(mt, tag), *ty = tagged(mt, "@type", type), *d = tagged(mt, "@desc", desc);
+    ma *t = ma_symz(mt, tag), *ty = tagged(mt, "@type", type), *d = tagged(mt, "@desc", desc);
     return t && ty && d ? ma_expr3(mt, t, ty, d) : NULL;
 }
 
@@ -74,7 +69,7 @@ static ma *untag(metta *mt, ma *a, const char *tag)
     if (!a || a->kind != MA_EXPR || a->nptr != 2)
         return NULL;
     ma *h = MA_ITEMS(a)[0];
-    if (h->kind != MA_SYM || h != sym(mt, tag))
+    if (h->kind != MA_SYM || h != ma_symz(mt, tag))
         return NULL;
     return MA_ITEMS(a)[1];
 }
@@ -107,9 +102,9 @@ static ma *formal_function(metta *mt, ma *name, ma *type, ma *desc, ma *ps, ma *
     if (!r || !f)
         return NULL;
     ma **it = MA_ITEMS(f);
-    it[0] = sym(mt, "@doc-formal");
+    it[0] = ma_symz(mt, "@doc-formal");
     it[1] = tagged(mt, "@item", name);
-    it[2] = tagged(mt, "@kind", sym(mt, "function"));
+    it[2] = tagged(mt, "@kind", ma_symz(mt, "function"));
     it[3] = tagged(mt, "@type", type);
     it[4] = desc;
     it[5] = tagged(mt, "@params", plist);
@@ -130,7 +125,7 @@ static int doc_function(metta *mt, uint32_t sp, ma *name, ma *type, doc_hits *h,
     if (!pat)
         return RT_ENOMEM;
     ma **it = MA_ITEMS(pat);
-    it[0] = sym(mt, "@doc");
+    it[0] = ma_symz(mt, "@doc");
     it[1] = name;
     it[2] = vd;
     it[3] = params;
@@ -155,7 +150,7 @@ static int doc_function(metta *mt, uint32_t sp, ma *name, ma *type, doc_hits *h,
 static int doc_atom(metta *mt, uint32_t sp, ma *a, ma *type, doc_hits *h, mo_vec *out)
 {
     ma *vd = ma_var_named(mt, "doc-desc", 8);
-    ma *pat = vd ? ma_expr3(mt, sym(mt, "@doc"), a, vd) : NULL;
+    ma *pat = vd ? ma_expr3(mt, ma_symz(mt, "@doc"), a, vd) : NULL;
     if (!pat || !MA_ITEMS(pat)[0])
         return RT_ENOMEM;
     int rc = doc_query(mt, sp, pat, h);
@@ -166,9 +161,9 @@ static int doc_atom(metta *mt, uint32_t sp, ma *a, ma *type, doc_hits *h, mo_vec
         if (!f)
             return RT_ENOMEM;
         ma **it = MA_ITEMS(f);
-        it[0] = sym(mt, "@doc-formal");
+        it[0] = ma_symz(mt, "@doc-formal");
         it[1] = tagged(mt, "@item", a);
-        it[2] = tagged(mt, "@kind", sym(mt, "atom"));
+        it[2] = tagged(mt, "@kind", ma_symz(mt, "atom"));
         it[3] = tagged(mt, "@type", type);
         it[4] = mb_apply(mt, h->binds.v[i], vd);
         for (int k = 0; k < 5; k++)
@@ -241,7 +236,7 @@ static int print_formal(metta *mt, rt_buf *o, ma *f)
     ma *ty = untag(mt, it[3], "@type"), *desc = untag(mt, it[4], "@desc");
     if (!item || !kind || !ty || !desc)
         return RT_EINVAL;
-    int fn = kind == sym(mt, "function");
+    int fn = kind == ma_symz(mt, "function");
     int rc = rt_buf_append(o, fn ? "Function " : "Atom ", fn ? 9 : 5);
     if (rc == 0)
         rc = put(mt, o, item);

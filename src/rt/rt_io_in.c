@@ -152,6 +152,17 @@ static int bgzf_size(rt_in *r, size_t *size)
     return RT_OK;
 }
 
+/* The libdeflate decompressor, made on first use; 0 when it cannot be
+ * (then zlib decodes everything). */
+static int have_dd(rt_in *r)
+{
+    if (!r->dd && !r->dd_failed) {
+        r->dd = libdeflate_alloc_decompressor();
+        r->dd_failed = !r->dd;
+    }
+    return r->dd != NULL;
+}
+
 /* Decodes one whole BGZF member straight into the output if it fits.
  * *done: 1 = decoded, 2 = a BGZF member that does not fit the output space
  * left, 0 = anything else; members not decoded here go to zlib. */
@@ -172,15 +183,8 @@ static int bgzf_member(rt_in *r, int *done)
         *done = 2;
         return RT_OK;
     }
-    if (!r->dd) {
-        if (r->dd_failed)
-            return RT_OK;
-        r->dd = libdeflate_alloc_decompressor();
-        if (!r->dd) {
-            r->dd_failed = 1;
-            return RT_OK;
-        }
-    }
+    if (!have_dd(r))
+        return RT_OK;
     size_t in_used = 0, out_used = 0;
     enum libdeflate_result lr = libdeflate_gzip_decompress_ex(
         r->dd, p, size, r->z.next_out, r->z.avail_out, &in_used, &out_used);
@@ -200,15 +204,8 @@ static int bgzf_member(rt_in *r, int *done)
 static int whole_member(rt_in *r, int *done)
 {
     *done = 0;
-    if (!r->dd) {
-        if (r->dd_failed)
-            return RT_OK;
-        r->dd = libdeflate_alloc_decompressor();
-        if (!r->dd) {
-            r->dd_failed = 1;
-            return RT_OK;
-        }
-    }
+    if (!have_dd(r))
+        return RT_OK;
     const uint8_t *p = r->z.next_in;
     size_t avail = r->z.avail_in;
     /* First guess: the size the file's last member announces (exact for a
