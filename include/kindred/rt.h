@@ -85,7 +85,11 @@ void *rt_memdup(const void *p, size_t n);     /* owned; free with rt_free */
  * bytes) fails until the hook is disarmed with n < 0. Counting is atomic.
  */
 void rt_alloc_fail_after(long n);
-/* Allocations attempted since the process started (atomic counter). */
+/* Count allocation attempts (on != 0) or stop counting. Off by default:
+ * a shared counter would make every allocation in every thread write one
+ * cache line. */
+void rt_alloc_count_on(int on);
+/* Allocations attempted while counting was on (atomic counter). */
 unsigned long rt_alloc_count(void);
 
 /* Checked size arithmetic: return 0 and set *out, or RT_ERANGE on overflow. */

@@ -26,6 +26,25 @@ static void fail_after_n(void **state)
     rt_free(e);
 }
 
+/* The counter moves only while counting is on, by one per attempt. */
+static void count_only_when_on(void **state)
+{
+    (void)state;
+    rt_alloc_count_on(0);
+    unsigned long a = rt_alloc_count();
+    rt_free(rt_malloc(8));
+    assert_int_equal(rt_alloc_count(), a);
+    rt_alloc_count_on(1);
+    rt_free(rt_malloc(8));
+    rt_free(rt_calloc(2, 4));
+    void *p = rt_realloc(NULL, 8);
+    rt_free(p);
+    assert_int_equal(rt_alloc_count(), a + 3);
+    rt_alloc_count_on(0);
+    rt_free(rt_malloc(8));
+    assert_int_equal(rt_alloc_count(), a + 3);
+}
+
 static void calloc_overflow(void **state)
 {
     (void)state;
@@ -58,6 +77,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fail_after_n),
+        cmocka_unit_test(count_only_when_on),
         cmocka_unit_test(calloc_overflow),
         cmocka_unit_test(strerror_distinct),
         cmocka_unit_test(strdup_copies),
