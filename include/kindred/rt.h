@@ -76,6 +76,9 @@ void *rt_malloc(size_t n);
 void *rt_calloc(size_t count, size_t size);   /* NULL on overflow of count*size */
 void *rt_realloc(void *p, size_t n);
 void rt_free(void *p);
+/* n bytes aligned to `align` (a power of two; n a non-zero multiple of it),
+ * freed with rt_free; NULL on failure or bad arguments. */
+void *rt_aligned_alloc(size_t align, size_t n);
 char *rt_strdup(const char *s);               /* owned; free with rt_free */
 void *rt_memdup(const void *p, size_t n);     /* owned; free with rt_free */
 

@@ -30,7 +30,7 @@ static int bld_init(bld *b, const uint8_t *p, size_t plen, unsigned cap)
 {
     if (cap == 0)
         cap = 1;
-    b->x = pm_inner_new(cap <= PM_SMALL_MAX ? PM_SMALL : PM_MASK, p, plen, cap);
+    b->x = pm_inner_new(NULL, cap <= PM_SMALL_MAX ? PM_SMALL : PM_MASK, p, plen, cap);
     return b->x ? 0 : RT_ENOMEM;
 }
 
@@ -53,7 +53,7 @@ static pm_node *bld_finish(bld *b, int has_val, uint64_t val)
 {
     pm_node *x = b->x;
     if (has_val) {
-        x->flags = PM_HAS_VAL;
+        pm_set_flags(x, PM_HAS_VAL);
         pm_in(x)->val = val;
         pm_in(x)->count++;
     }
@@ -115,9 +115,9 @@ static int with_child(pm_node *x, size_t off, unsigned c, pm_node *nk, pm_node *
     pm_node *z;
     size_t la = x->plen - off;
     if (x->kind == PM_LEAF) {
-        z = pm_inner_new(PM_SMALL, pm_prefix(x) + off, la, 1);
+        z = pm_inner_new(NULL, PM_SMALL, pm_prefix(x) + off, la, 1);
         if (z) {
-            z->flags = PM_HAS_VAL;
+            pm_set_flags(z, PM_HAS_VAL);
             pm_in(z)->val = pm_val(x);
             pm_in(z)->count = 1;
         }
@@ -191,7 +191,7 @@ static int join_v(pm_node *a, size_t oa, pm_node *b, size_t ob, pm_node **out)
             pm_release(kids[1]);
             return RT_ENOMEM;
         }
-        rc = pm_node_make(pa, l, 0, 0, 2, bytes, kids, out);
+        rc = pm_node_make(NULL, pa, l, 0, 0, 2, bytes, kids, out);
         if (rc)
             release_kids(kids, 2);
         return rc;

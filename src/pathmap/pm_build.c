@@ -118,12 +118,13 @@ static int build_by_inserts(pm_trie **out, const pm_kv *items, size_t n)
     return 0;
 }
 
-/* A trie of the sorted range, bottom-up; by inserts (in order, so repeats
- * still resolve the same way) when the keys branch too deep for that. */
-static int build_range(pm_trie **out, const pm_kv *items, size_t n)
+/* A trie of the sorted range, bottom-up with nodes cut from sl; by
+ * inserts (in order, so repeats still resolve the same way) when the keys
+ * branch too deep for that. */
+static int build_range(pm_trie **out, const pm_kv *items, size_t n, pm_slab *sl)
 {
     pm_node *root;
-    int rc = pm_build_sorted_nodes(items, n, &root);
+    int rc = pm_build_sorted_nodes(sl, items, n, &root);
     if (rc == PM_TOO_DEEP)
         return build_by_inserts(out, items, n);
     if (rc)
@@ -277,11 +278,10 @@ static void scatter_job(void *arg, int worker)
     j->rc = 0;
 }
 
-static void part_job(void *arg, int worker)
+static void part_job(void *arg, pm_slab *sl)
 {
     job *j = arg;
     build *b = j->b;
-    (void)worker;
     size_t big = 0;
     for (unsigned k = j->blo; k < j->bhi; k++) {
         size_t m = b->bstart[k + 1] - b->bstart[k];
@@ -305,7 +305,7 @@ static void part_job(void *arg, int worker)
     rt_free(tmp);
     size_t lo = b->bstart[j->blo], hi = b->bstart[j->bhi];
     j->t = NULL;
-    j->rc = lo < hi ? build_range(&j->t, b->sorted + lo, hi - lo) : pm_new(&j->t);
+    j->rc = lo < hi ? build_range(&j->t, b->sorted + lo, hi - lo, sl) : pm_new(&j->t);
 }
 
 /* Take parts until none is left: a thread that drew cheap parts (or got
@@ -314,12 +314,17 @@ static void runner_job(void *arg, int worker)
 {
     job *j = arg;
     build *b = j->b;
+    (void)worker;
+    /* One slab per thread, not per part, so that each thread leaves at
+     * most one block partly filled. */
+    pm_slab sl = {NULL, 0, 0};
     for (;;) {
         size_t k = atomic_fetch_add_explicit(&b->next_part, 1, memory_order_relaxed);
         if (k >= b->np)
             break;
-        part_job(&b->parts[k], worker);
+        part_job(&b->parts[k], &sl);
     }
+    pm_slab_close(&sl);
     j->rc = 0;
 }
 
@@ -449,8 +454,12 @@ done:
 
 int pm_build(pm_trie **out, const pm_kv *items, size_t n, rt_pool *pool)
 {
-    if (n > 1 && pm_sorted_check(items, n))
-        return build_range(out, items, n);
+    if (n > 1 && pm_sorted_check(items, n)) {
+        pm_slab sl = {NULL, 0, 0};
+        int rc = build_range(out, items, n, &sl);
+        pm_slab_close(&sl);
+        return rc;
+    }
     if (n < MIN_SORTED)
         return build_by_inserts(out, items, n);
     return build_unsorted(out, items, n, pool);

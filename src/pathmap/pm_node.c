@@ -1,9 +1,9 @@
 /*
  * Node allocation, copying, growth and normalisation for the pathmap trie.
  *
- * Nodes come straight from rt_malloc so each one can be freed on its own
- * when its last reference goes, whichever thread drops it; glibc's
- * per-thread caches already serve these small sizes without locking.
+ * Nodes come from rt_malloc, or from a bulk builder's slab blocks (layout
+ * in pm_node.h), so each one can be freed on its own when its last
+ * reference goes, whichever thread drops it.
  */
 #include "pathmap/pm_node.h"
 
@@ -28,6 +28,74 @@ size_t pm_node_size(const pm_node *x)
     }
 }
 
+/* Slab blocks are aligned to their size, so a node finds its block by
+ * masking its address; the live count sits in the block's first word. */
+static _Atomic uint32_t *slab_live(const pm_node *x)
+{
+    return (_Atomic uint32_t *)((uintptr_t)x & ~(uintptr_t)(PM_SLAB_BLOCK - 1));
+}
+
+static void slab_put(_Atomic uint32_t *live, uint32_t k)
+{
+    if (atomic_fetch_sub_explicit(live, k, memory_order_acq_rel) == k)
+        rt_free((void *)live);
+}
+
+void pm_slab_close(pm_slab *sl)
+{
+    if (!sl || !sl->blk)
+        return;
+    slab_put((_Atomic uint32_t *)sl->blk, PM_SLAB_BIAS - sl->made);
+    sl->blk = NULL;
+}
+
+/* sz bytes for a node: from the slab when there is one and the node is
+ * small enough to share a block, else from rt_malloc. *in_slab says which. */
+static void *node_alloc(pm_slab *sl, size_t sz, int *in_slab)
+{
+    *in_slab = 0;
+    if (!sl || sz > PM_SLAB_BLOCK / 8)
+        return rt_malloc(sz);
+    sz = pm_pad8(sz);
+    if (!sl->blk || sl->off + sz > PM_SLAB_BLOCK) {
+        pm_slab_close(sl);
+        uint8_t *b = rt_aligned_alloc(PM_SLAB_BLOCK, PM_SLAB_BLOCK);
+        if (!b)
+            return NULL;
+        atomic_init((_Atomic uint32_t *)b, PM_SLAB_BIAS);
+        sl->blk = b;
+        sl->off = 8;
+        sl->made = 0;
+    }
+    void *p = sl->blk + sl->off;
+    sl->off += (uint32_t)sz;
+    sl->made++;
+    *in_slab = 1;
+    return p;
+}
+
+static void node_free(pm_node *x)
+{
+    if (x->flags & PM_IN_SLAB)
+        slab_put(slab_live(x), 1);
+    else
+        rt_free(x);
+}
+
+/* realloc for an unshared node; a slab node moves to rt_malloc memory. */
+static pm_node *node_resize(pm_node *x, size_t old, size_t sz)
+{
+    if (!(x->flags & PM_IN_SLAB))
+        return rt_realloc(x, sz);
+    pm_node *y = rt_malloc(sz);
+    if (!y)
+        return NULL;
+    memcpy(y, x, old < sz ? old : sz);
+    y->flags &= (uint8_t)~PM_IN_SLAB;
+    node_free(x);
+    return y;
+}
+
 void pm_release(pm_node *x)
 {
     while (x) {
@@ -35,7 +103,7 @@ void pm_release(pm_node *x)
             return;
         atomic_thread_fence(memory_order_acquire);
         if (x->kind == PM_LEAF) {
-            rt_free(x);
+            node_free(x);
             return;
         }
         unsigned n = pm_in(x)->n;
@@ -45,19 +113,20 @@ void pm_release(pm_node *x)
         pm_node *last = n ? k[n - 1] : NULL;
         for (unsigned i = 0; i + 1 < n; i++)
             pm_release(k[i]);
-        rt_free(x);
+        node_free(x);
         x = last;
     }
 }
 
-pm_node *pm_leaf_new(const uint8_t *p, size_t plen, uint64_t val)
+pm_node *pm_leaf_new(pm_slab *sl, const uint8_t *p, size_t plen, uint64_t val)
 {
-    pm_leaf *l = rt_malloc(sizeof(pm_leaf) + plen);
+    int in_slab;
+    pm_leaf *l = node_alloc(sl, sizeof(pm_leaf) + plen, &in_slab);
     if (!l)
         return NULL;
     atomic_init(&l->h.rc, 1);
     l->h.kind = PM_LEAF;
-    l->h.flags = PM_HAS_VAL;
+    l->h.flags = (uint8_t)(PM_HAS_VAL | (in_slab ? PM_IN_SLAB : 0));
     l->h.plen = (uint16_t)plen;
     l->val = val;
     if (plen)
@@ -65,15 +134,16 @@ pm_node *pm_leaf_new(const uint8_t *p, size_t plen, uint64_t val)
     return &l->h;
 }
 
-pm_node *pm_inner_new(int kind, const uint8_t *p, size_t plen, unsigned cap)
+pm_node *pm_inner_new(pm_slab *sl, int kind, const uint8_t *p, size_t plen, unsigned cap)
 {
     size_t sz = kind == PM_SMALL ? small_size(plen, cap) : mask_size(plen, cap);
-    pm_inner *x = rt_malloc(sz);
+    int in_slab;
+    pm_inner *x = node_alloc(sl, sz, &in_slab);
     if (!x)
         return NULL;
     atomic_init(&x->h.rc, 1);
     x->h.kind = (uint8_t)kind;
-    x->h.flags = 0;
+    x->h.flags = in_slab ? PM_IN_SLAB : 0;
     x->h.plen = (uint16_t)plen;
     x->count = 0;
     x->val = 0;
@@ -91,7 +161,7 @@ pm_node *pm_inner_new(int kind, const uint8_t *p, size_t plen, unsigned cap)
  * Consumes x on success. */
 static pm_node *wrap(const uint8_t *p, size_t plen, unsigned b, pm_node *x)
 {
-    pm_node *w = pm_inner_new(PM_SMALL, p, plen, 1);
+    pm_node *w = pm_inner_new(NULL, PM_SMALL, p, plen, 1);
     if (!w)
         return NULL;
     pm_small_bytes(w)[0] = (uint8_t)b;
@@ -101,13 +171,13 @@ static pm_node *wrap(const uint8_t *p, size_t plen, unsigned b, pm_node *x)
     return w;
 }
 
-pm_node *pm_chain_new(const uint8_t *s, size_t n, uint64_t val)
+pm_node *pm_chain_new(pm_slab *sl, const uint8_t *s, size_t n, uint64_t val)
 {
     if (n <= PM_PLEN_MAX)
-        return pm_leaf_new(s, n, val);
+        return pm_leaf_new(sl, s, n, val);
     /* Build from the tail so each wrap consumes the node below it. */
     size_t cut = n - PM_PLEN_MAX;    /* bytes before the last segment */
-    pm_node *x = pm_leaf_new(s + cut, PM_PLEN_MAX, val);
+    pm_node *x = pm_leaf_new(sl, s + cut, PM_PLEN_MAX, val);
     while (x && cut > 0) {
         size_t seg = cut - 1 > PM_PLEN_MAX ? PM_PLEN_MAX : cut - 1;
         size_t start = cut - 1 - seg;
@@ -126,7 +196,7 @@ pm_node *pm_chain_new(const uint8_t *s, size_t n, uint64_t val)
  * which has x's kind, enough capacity and its own prefix already set. */
 static void copy_body(pm_node *y, const pm_node *x)
 {
-    y->flags = x->flags;
+    pm_set_flags(y, x->flags);
     if (x->kind == PM_LEAF) {
         ((pm_leaf *)y)->val = ((const pm_leaf *)x)->val;
         return;
@@ -152,7 +222,7 @@ static pm_node *copy_with(const pm_node *x, const uint8_t *p, size_t plen, unsig
 {
     pm_node *y;
     if (x->kind == PM_LEAF) {
-        y = pm_leaf_new(p, plen, 0);
+        y = pm_leaf_new(NULL, p, plen, 0);
     } else {
         unsigned cap = pm_in(x)->n + extra;
         if (x->kind == PM_SMALL && cap > PM_SMALL_MAX)
@@ -161,7 +231,7 @@ static pm_node *copy_with(const pm_node *x, const uint8_t *p, size_t plen, unsig
             cap = 256;
         if (cap == 0)
             cap = 1;
-        y = pm_inner_new(x->kind, p, plen, cap);
+        y = pm_inner_new(NULL, x->kind, p, plen, cap);
     }
     if (y)
         copy_body(y, x);
@@ -224,7 +294,7 @@ pm_node *pm_view_node(pm_node *x, size_t off)
 /* Convert an unshared SMALL into a MASK with room for `cap` children. */
 static pm_node *small_to_mask(pm_node *x, unsigned cap)
 {
-    pm_node *y = pm_inner_new(PM_MASK, pm_prefix(x), x->plen, cap);
+    pm_node *y = pm_inner_new(NULL, PM_MASK, pm_prefix(x), x->plen, cap);
     if (!y)
         return NULL;
     unsigned n = pm_in(x)->n;
@@ -234,11 +304,11 @@ static pm_node *small_to_mask(pm_node *x, unsigned cap)
         pm_mask_set(y, bs[i]);
         yk[i] = xk[i];
     }
-    y->flags = x->flags;
+    pm_set_flags(y, x->flags);
     pm_in(y)->count = pm_in(x)->count;
     pm_in(y)->val = pm_in(x)->val;
     pm_in(y)->n = (uint16_t)n;
-    rt_free(x);
+    node_free(x);
     return y;
 }
 
@@ -258,7 +328,7 @@ pm_node *pm_add_child(pm_node *x, unsigned b, pm_node *kid)
             if (ncap > PM_SMALL_MAX)
                 ncap = PM_SMALL_MAX;
             size_t old_kids = (size_t)((uint8_t *)pm_small_kids(x) - (uint8_t *)x);
-            pm_node *y = rt_realloc(x, small_size(x->plen, ncap));
+            pm_node *y = node_resize(x, small_size(x->plen, in->cap), small_size(x->plen, ncap));
             if (!y)
                 return NULL;
             x = y;
@@ -283,7 +353,7 @@ pm_node *pm_add_child(pm_node *x, unsigned b, pm_node *kid)
         unsigned ncap = n + n / 2 + 4;
         if (ncap > 256)
             ncap = 256;
-        pm_node *y = rt_realloc(x, mask_size(x->plen, ncap));
+        pm_node *y = node_resize(x, mask_size(x->plen, in->cap), mask_size(x->plen, ncap));
         if (!y)
             return NULL;
         x = y;
@@ -343,7 +413,7 @@ void pm_trim_inplace(pm_node *x, size_t k)
     x->plen = (uint16_t)nl;
 }
 
-int pm_node_make(const uint8_t *p, size_t plen, int has_val, uint64_t val,
+int pm_node_make(pm_slab *sl, const uint8_t *p, size_t plen, int has_val, uint64_t val,
                  unsigned n, const uint8_t *bytes, pm_node *const *kids,
                  pm_node **out)
 {
@@ -351,7 +421,7 @@ int pm_node_make(const uint8_t *p, size_t plen, int has_val, uint64_t val,
     if (n == 0 && !has_val)
         return 0;
     if (n == 0) {
-        pm_node *l = pm_chain_new(p, plen, val);
+        pm_node *l = pm_chain_new(sl, p, plen, val);
         if (!l)
             return RT_ENOMEM;
         *out = l;
@@ -382,7 +452,7 @@ int pm_node_make(const uint8_t *p, size_t plen, int has_val, uint64_t val,
      * PM_PLEN_MAX bytes and wrap the rest. */
     size_t cut = plen > PM_PLEN_MAX ? plen - PM_PLEN_MAX : 0;
     int kind = n <= PM_SMALL_MAX ? PM_SMALL : PM_MASK;
-    pm_node *x = pm_inner_new(kind, p + cut, plen - cut, n);
+    pm_node *x = pm_inner_new(sl, kind, p + cut, plen - cut, n);
     if (!x)
         return RT_ENOMEM;
     uint64_t count = has_val ? 1 : 0;
@@ -398,7 +468,7 @@ int pm_node_make(const uint8_t *p, size_t plen, int has_val, uint64_t val,
     pm_in(x)->n = (uint16_t)n;
     pm_in(x)->count = count;
     pm_in(x)->val = has_val ? val : 0;
-    x->flags = has_val ? PM_HAS_VAL : 0;
+    pm_set_flags(x, has_val ? PM_HAS_VAL : 0);
     pm_node *bot = x;
     while (cut > 0) {
         size_t seg = cut - 1 > PM_PLEN_MAX ? PM_PLEN_MAX : cut - 1;
@@ -429,7 +499,7 @@ pm_node *pm_tidy(pm_node *x)
             pm_release(x);
             return NULL;
         }
-        pm_node *l = pm_leaf_new(pm_prefix(x), x->plen, in->val);
+        pm_node *l = pm_leaf_new(NULL, pm_prefix(x), x->plen, in->val);
         if (!l)
             return x;
         pm_release(x);
@@ -460,7 +530,7 @@ pm_node *pm_tidy(pm_node *x)
     }
     if (x->kind == PM_MASK && in->n < PM_SMALL_SHRINK) {
         unsigned n = in->n;
-        pm_node *y = pm_inner_new(PM_SMALL, pm_prefix(x), x->plen, n);
+        pm_node *y = pm_inner_new(NULL, PM_SMALL, pm_prefix(x), x->plen, n);
         if (!y)
             return x;
         uint8_t *bs = pm_small_bytes(y);
@@ -471,11 +541,11 @@ pm_node *pm_tidy(pm_node *x)
             for (uint64_t v = m[w]; v; v &= v - 1)
                 bs[i++] = (uint8_t)(w * 64 + (unsigned)__builtin_ctzll(v));
         memcpy(yk, xk, n * sizeof(pm_node *));
-        y->flags = x->flags;
+        pm_set_flags(y, x->flags);
         pm_in(y)->count = in->count;
         pm_in(y)->val = in->val;
         pm_in(y)->n = (uint16_t)n;
-        rt_free(x);
+        node_free(x);
         return y;
     }
     return x;

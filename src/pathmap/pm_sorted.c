@@ -50,8 +50,8 @@ static void release_all(pm_node **kids, unsigned n)
         pm_release(kids[i]);
 }
 
-static int build(const pm_kv *it, size_t lo, size_t hi, size_t d, unsigned depth,
-                 pm_node **out)
+static int build(pm_slab *sl, const pm_kv *it, size_t lo, size_t hi, size_t d,
+                 unsigned depth, pm_node **out)
 {
     if (depth > MAX_DEPTH)
         return PM_TOO_DEEP;
@@ -77,7 +77,7 @@ static int build(const pm_kv *it, size_t lo, size_t hi, size_t d, unsigned depth
 
     if (ng == 0) {
         /* has_val must hold: a range is never empty. */
-        *out = pm_chain_new(k0 + d, l, val);
+        *out = pm_chain_new(sl, k0 + d, l, val);
         return *out ? 0 : RT_ENOMEM;
     }
     pm_node *kin[INLINE_KIDS] = {0};
@@ -98,14 +98,14 @@ static int build(const pm_kv *it, size_t lo, size_t hi, size_t d, unsigned depth
         size_t j = i + 1;
         while (j < hi && pm_key(it[j].key)[e] == b)
             j++;
-        rc = build(it, i, j, e + 1, depth + 1, &kids[nk]);
+        rc = build(sl, it, i, j, e + 1, depth + 1, &kids[nk]);
         if (rc)
             break;
         bytes[nk++] = b;
         i = j;
     }
     if (!rc) {
-        rc = pm_node_make(k0 + d, l, has_val, val, nk, bytes, kids, out);
+        rc = pm_node_make(sl, k0 + d, l, has_val, val, nk, bytes, kids, out);
         if (rc)
             release_all(kids, nk);
     } else {
@@ -116,10 +116,10 @@ static int build(const pm_kv *it, size_t lo, size_t hi, size_t d, unsigned depth
     return rc;
 }
 
-int pm_build_sorted_nodes(const pm_kv *items, size_t n, pm_node **out)
+int pm_build_sorted_nodes(pm_slab *sl, const pm_kv *items, size_t n, pm_node **out)
 {
     *out = NULL;
     if (n == 0)
         return 0;
-    return build(items, 0, n, 0, 0, out);
+    return build(sl, items, 0, n, 0, 0, out);
 }

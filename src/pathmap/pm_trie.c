@@ -262,7 +262,7 @@ int pm_insert(pm_trie *t, const void *key, size_t n, uint64_t val, int *added)
     for (;;) {
         pm_node *x = *slot;
         if (!x) {
-            pm_node *l = pm_chain_new(k + pos, n - pos, val);
+            pm_node *l = pm_chain_new(NULL, k + pos, n - pos, val);
             if (!l)
                 return RT_ENOMEM;
             *slot = l;
@@ -277,12 +277,12 @@ int pm_insert(pm_trie *t, const void *key, size_t n, uint64_t val, int *added)
         size_t l = pm_lcp(p, plen, k + pos, n - pos);
         if (l < plen) {
             /* Split x at l: a new two-way node above it. */
-            pm_node *s = pm_inner_new(PM_SMALL, p, l, 2);
+            pm_node *s = pm_inner_new(NULL, PM_SMALL, p, l, 2);
             pm_node *leaf = NULL;
             if (!s)
                 return RT_ENOMEM;
             if (pos + l < n) {
-                leaf = pm_chain_new(k + pos + l + 1, n - pos - l - 1, val);
+                leaf = pm_chain_new(NULL, k + pos + l + 1, n - pos - l - 1, val);
                 if (!leaf) {
                     pm_release(s);
                     return RT_ENOMEM;
@@ -295,7 +295,7 @@ int pm_insert(pm_trie *t, const void *key, size_t n, uint64_t val, int *added)
             pm_node **ks = pm_small_kids(s);
             si->count = pm_ncount(x) + 1;
             if (!leaf) {
-                s->flags = PM_HAS_VAL;
+                pm_set_flags(s, PM_HAS_VAL);
                 si->val = val;
                 bs[0] = (uint8_t)xb;
                 ks[0] = x;
@@ -332,15 +332,15 @@ int pm_insert(pm_trie *t, const void *key, size_t n, uint64_t val, int *added)
         }
         unsigned c = k[pos];
         if (x->kind == PM_LEAF) {
-            pm_node *y = pm_inner_new(PM_SMALL, p, plen, 2);
+            pm_node *y = pm_inner_new(NULL, PM_SMALL, p, plen, 2);
             if (!y)
                 return RT_ENOMEM;
-            pm_node *leaf = pm_chain_new(k + pos + 1, n - pos - 1, val);
+            pm_node *leaf = pm_chain_new(NULL, k + pos + 1, n - pos - 1, val);
             if (!leaf) {
                 pm_release(y);
                 return RT_ENOMEM;
             }
-            y->flags = PM_HAS_VAL;
+            pm_set_flags(y, PM_HAS_VAL);
             pm_in(y)->val = ((pm_leaf *)x)->val;
             pm_in(y)->count = 2;
             pm_in(y)->n = 1;
@@ -353,7 +353,7 @@ int pm_insert(pm_trie *t, const void *key, size_t n, uint64_t val, int *added)
         }
         pm_node **ks = pm_find(x, c);
         if (!ks) {
-            pm_node *leaf = pm_chain_new(k + pos + 1, n - pos - 1, val);
+            pm_node *leaf = pm_chain_new(NULL, k + pos + 1, n - pos - 1, val);
             if (!leaf)
                 return RT_ENOMEM;
             pm_node *y = pm_add_child(x, c, leaf);
@@ -491,7 +491,7 @@ int pm_replace_at(pm_node *x, size_t off, const uint8_t *p, size_t n, pm_node *y
         bytes[af ? 0 : 1] = pre[l];
         kids[af ? 1 : 0] = b;
         bytes[af ? 1 : 0] = p[l];
-        rc = pm_node_make(pre, l, 0, 0, 2, bytes, kids, out);
+        rc = pm_node_make(NULL, pre, l, 0, 0, 2, bytes, kids, out);
         if (rc) {
             pm_release(a);
             pm_release(b);
@@ -516,9 +516,9 @@ int pm_replace_at(pm_node *x, size_t off, const uint8_t *p, size_t n, pm_node *y
     }
     pm_node *z;
     if (x->kind == PM_LEAF) {
-        z = pm_inner_new(PM_SMALL, pre, la, 1);
+        z = pm_inner_new(NULL, PM_SMALL, pre, la, 1);
         if (z) {
-            z->flags = PM_HAS_VAL;
+            pm_set_flags(z, PM_HAS_VAL);
             pm_in(z)->val = pm_val(x);
             pm_in(z)->count = 1;
         }

@@ -57,6 +57,15 @@ void *rt_malloc(size_t n)
     return malloc(n ? n : 1);
 }
 
+void *rt_aligned_alloc(size_t align, size_t n)
+{
+    if (align == 0 || (align & (align - 1)) != 0 || n == 0 || n % align != 0)
+        return NULL;
+    if (must_fail())
+        return NULL;
+    return aligned_alloc(align, n);
+}
+
 void *rt_calloc(size_t count, size_t size)
 {
     size_t total;
