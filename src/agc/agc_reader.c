@@ -193,6 +193,26 @@ static int get_sample(agc_reader *r, uint32_t sample, agc_sample *s)
     return st;
 }
 
+/* Contig ctg of a sample, checked; with `unpack`, the reader's unpacker
+ * is made on first use, as the range queries need it. */
+static int get_contig(agc_reader *r, uint32_t sample, uint32_t ctg, int unpack,
+                      const agc_ctg **out)
+{
+    agc_sample s;
+    int st = get_sample(r, sample, &s);
+    if (st)
+        return st;
+    if (ctg >= s.nctg)
+        return RT_ERANGE;
+    if (unpack && !r->up) {
+        st = agc_unpack_create(&r->up, r->c->ar, &r->c->prm, r->c->cache, 0);
+        if (st)
+            return st;
+    }
+    *out = &s.ctgs[ctg];
+    return RT_OK;
+}
+
 int agc_reader_n_contigs(agc_reader *r, uint32_t sample, uint32_t *n)
 {
     agc_sample s;
@@ -206,16 +226,14 @@ int agc_reader_n_contigs(agc_reader *r, uint32_t sample, uint32_t *n)
 int agc_reader_contig(agc_reader *r, uint32_t sample, uint32_t ctg, const char **name,
                       uint64_t *len)
 {
-    agc_sample s;
-    int st = get_sample(r, sample, &s);
+    const agc_ctg *c;
+    int st = get_contig(r, sample, ctg, 0, &c);
     if (st)
         return st;
-    if (ctg >= s.nctg)
-        return RT_ERANGE;
     if (name)
-        *name = s.ctgs[ctg].name;
+        *name = c->name;
     if (len)
-        *len = s.ctgs[ctg].len;
+        *len = c->len;
     return RT_OK;
 }
 
@@ -239,18 +257,11 @@ int agc_reader_find_contig(agc_reader *r, uint32_t sample, const char *name, siz
 int agc_reader_fetch(agc_reader *r, uint32_t sample, uint32_t ctg, uint64_t from, uint64_t to,
                      char *buf)
 {
-    agc_sample s;
-    int st = get_sample(r, sample, &s);
+    const agc_ctg *c;
+    int st = get_contig(r, sample, ctg, 1, &c);
     if (st)
         return st;
-    if (ctg >= s.nctg)
-        return RT_ERANGE;
-    if (!r->up) {
-        st = agc_unpack_create(&r->up, r->c->ar, &r->c->prm, r->c->cache, 0);
-        if (st)
-            return st;
-    }
-    st = agc_unpack_range(r->up, &s.ctgs[ctg], from, to, (uint8_t *)buf);
+    st = agc_unpack_range(r->up, c, from, to, (uint8_t *)buf);
     if (st)
         return st;
     agc_codes_to_letters((uint8_t *)buf, (size_t)(to - from));
@@ -260,31 +271,22 @@ int agc_reader_fetch(agc_reader *r, uint32_t sample, uint32_t ctg, uint64_t from
 int agc_reader_next_cut(agc_reader *r, uint32_t sample, uint32_t ctg, uint64_t pos,
                         uint64_t *cut)
 {
-    agc_sample s;
-    int st = get_sample(r, sample, &s);
+    const agc_ctg *c;
+    int st = get_contig(r, sample, ctg, 0, &c);
     if (st)
         return st;
-    if (ctg >= s.nctg)
-        return RT_ERANGE;
-    *cut = agc_unpack_next_cut(&r->c->prm, &s.ctgs[ctg], pos);
+    *cut = agc_unpack_next_cut(&r->c->prm, c, pos);
     return RT_OK;
 }
 
 int agc_reader_fetch_lines(agc_reader *r, uint32_t sample, uint32_t ctg, uint64_t from,
                            uint64_t to, uint64_t line, uint64_t *col, char *buf, size_t *n)
 {
-    agc_sample s;
-    int st = get_sample(r, sample, &s);
+    const agc_ctg *c;
+    int st = get_contig(r, sample, ctg, 1, &c);
     if (st)
         return st;
-    if (ctg >= s.nctg)
-        return RT_ERANGE;
-    if (!r->up) {
-        st = agc_unpack_create(&r->up, r->c->ar, &r->c->prm, r->c->cache, 0);
-        if (st)
-            return st;
-    }
-    return agc_unpack_range_lines(r->up, &s.ctgs[ctg], from, to, line, col, (uint8_t *)buf, n);
+    return agc_unpack_range_lines(r->up, c, from, to, line, col, (uint8_t *)buf, n);
 }
 
 void agc_reader_cache_stats(const agc_reader *r, uint64_t *hits, uint64_t *misses)
