@@ -437,6 +437,61 @@ static void foreach_stop(void **st)
     pm_free(t);
 }
 
+/* A node of every fan-out from 1 to 20 children (narrow nodes hold up to
+ * 16, so this crosses the narrow/wide switch), the children spread over
+ * the byte range with gaps: every byte 0..255 must be found exactly when
+ * it is a child, by a single lookup and by a batch, whether the trie was
+ * built by inserts or in bulk. */
+static void fanouts(void **st)
+{
+    (void)st;
+    for (unsigned nk = 1; nk <= 20; nk++) {
+        uint8_t is_kid[256] = {0};
+        pm_kv kv[20];
+        uint8_t keys[20][2];
+        for (unsigned i = 0; i < nk; i++) {
+            unsigned b = nk + i * (230u / nk); /* distinct, increasing, < 251 */
+            is_kid[b] = 1;
+            keys[i][0] = 'p';
+            keys[i][1] = (uint8_t)b;
+            kv[i].key = keys[i];
+            kv[i].len = 2;
+            kv[i].val = 1000 + b;
+        }
+        pm_trie *ti, *tb;
+        assert_int_equal(pm_new(&ti), 0);
+        for (unsigned i = 0; i < nk; i++)
+            assert_int_equal(pm_insert(ti, keys[i], 2, kv[i].val, NULL), 0);
+        assert_int_equal(pm_build(&tb, kv, nk, NULL), 0);
+        pm_kv q[256];
+        uint8_t qk[256][2], found[256];
+        uint64_t vals[256];
+        for (unsigned b = 0; b < 256; b++) {
+            qk[b][0] = 'p';
+            qk[b][1] = (uint8_t)b;
+            q[b].key = qk[b];
+            q[b].len = 2;
+        }
+        const pm_trie *tries[2] = {ti, tb};
+        for (int w = 0; w < 2; w++) {
+            assert_int_equal(pm_count(tries[w]), nk);
+            pm_get_batch(tries[w], q, 256, found, vals);
+            for (unsigned b = 0; b < 256; b++) {
+                uint64_t v = 0;
+                int hit = pm_get(tries[w], qk[b], 2, &v);
+                assert_int_equal(hit, is_kid[b]);
+                assert_int_equal(found[b], is_kid[b]);
+                if (hit) {
+                    assert_int_equal(v, 1000 + b);
+                    assert_int_equal(vals[b], 1000 + b);
+                }
+            }
+        }
+        pm_free(ti);
+        pm_free(tb);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +499,7 @@ int main(void)
         cmocka_unit_test(huge_key),   cmocka_unit_test(snapshots),
         cmocka_unit_test(algebra),    cmocka_unit_test(prefix_ops),
         cmocka_unit_test(cursor_moves), cmocka_unit_test(foreach_stop),
+        cmocka_unit_test(fanouts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
