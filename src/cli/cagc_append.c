@@ -339,65 +339,30 @@ static int run_append(agc_create_opts *o, const char *in, const cagc_strvec *new
 
 int cagc_cmd_append(int argc, char **argv)
 {
-    enum { OPT_FOOTER = 0x2000, OPT_VERSION };
     static const struct option longopts[] = {
-        {"help", 0, NULL, 'h'},           {"threads", 1, NULL, 't'},
-        {"footer", 0, NULL, OPT_FOOTER},  {"version", 0, NULL, OPT_VERSION},
+        {"help", 0, NULL, 'h'},                  {"threads", 1, NULL, 't'},
+        {"footer", 0, NULL, CAGC_LOPT_FOOTER},   {"version", 0, NULL, CAGC_LOPT_VERSION},
         {NULL, 0, NULL, 0}};
     agc_create_opts o;
     rt_cli_common co;
-    const char *out = NULL, *list = NULL;
-    long v;
-    int verbose = 0, c;
+    int c;
     agc_create_opts_default(&o);
     rt_cli_common_init(&co);
     o.threads = co.threads;
+    cagc_build_args ba = {"append", usage_text, &o, &co.footer, NULL, NULL, 0};
     optind = 1;
     while ((c = getopt_long(argc, argv, "ci:o:t:@:v:af:dh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 't':
-        case '@':
-            if (cagc_opt_long("append", "-t", optarg, 1, 1024, &v))
-                return 1;
-            o.threads = (int)v;
-            break;
-        case 'v':
-            if (cagc_opt_long("append", "-v", optarg, 0, 2, &v))
-                return 1;
-            verbose = (int)v;
-            break;
-        case 'c':
-            o.concat = 1;
-            break;
-        case 'i':
-            list = optarg;
-            break;
-        case 'o':
-            out = optarg;
-            break;
-        case 'a':
-            o.adaptive = 1;
-            break;
-        case 'd':
-            break;
-        case 'f':
-            if (cagc_opt_fraction("append", optarg, &o.fallback))
-                return 1;
-            break;
-        case OPT_FOOTER:
-            co.footer = 1;
-            break;
-        case OPT_VERSION:
-            printf("cagc %s\n", KINDRED_VERSION);
+        int r = cagc_build_opt(&ba, c, optarg);
+        if (r == CAGC_OPT_EXIT0)
             return 0;
-        case 'h':
-            fputs(usage_text, stdout);
-            return 0;
-        default:
-            fputs(usage_text, stderr);
+        if (r != CAGC_OPT_TAKEN) {
+            if (r == CAGC_OPT_OTHER)
+                fputs(usage_text, stderr);
             return 1;
         }
     }
+    const char *out = ba.out, *list = ba.list;
+    int verbose = ba.verbose;
     rt_logger lg = {verbose == 0 ? RT_LOG_WARN : RT_LOG_INFO + (verbose > 1), "cagc", NULL};
     o.lg = &lg;
     if (!out || strcmp(out, "-") == 0 || optind >= argc) {

@@ -86,3 +86,52 @@ int cagc_opt_fraction(const char *cmd, const char *arg, double *out)
     *out = f < 0 ? 0 : (f > 0.05 ? 0.05 : f);
     return 0;
 }
+
+int cagc_build_opt(cagc_build_args *a, int c, const char *arg)
+{
+    long v;
+    switch (c) {
+    case 't':
+    case '@':
+        if (cagc_opt_long(a->cmd, "-t", arg, 1, 1024, &v))
+            return CAGC_OPT_EXIT1;
+        a->o->threads = (int)v;
+        return CAGC_OPT_TAKEN;
+    case 'v':
+        if (cagc_opt_long(a->cmd, "-v", arg, 0, 2, &v))
+            return CAGC_OPT_EXIT1;
+        a->verbose = (int)v;
+        return CAGC_OPT_TAKEN;
+    case 'c':
+        a->o->concat = 1;
+        return CAGC_OPT_TAKEN;
+    case 'i':
+        a->list = arg;
+        return CAGC_OPT_TAKEN;
+    case 'o':
+        a->out = arg;
+        return CAGC_OPT_TAKEN;
+    case 'a':
+        a->o->adaptive = 1;
+        return CAGC_OPT_TAKEN;
+    case 'd': /* format 3 never stores the command line */
+        return CAGC_OPT_TAKEN;
+    case 'f':
+        return cagc_opt_fraction(a->cmd, arg, &a->o->fallback) ? CAGC_OPT_EXIT1
+                                                                 : CAGC_OPT_TAKEN;
+    case CAGC_LOPT_FOOTER:
+        *a->footer = 1;
+        return CAGC_OPT_TAKEN;
+    case CAGC_LOPT_VERSION:
+        printf("cagc %s\n", KINDRED_VERSION);
+        return CAGC_OPT_EXIT0;
+    case 'h':
+        fputs(a->usage, stdout);
+        return CAGC_OPT_EXIT0;
+    case '?':
+        fputs(a->usage, stderr);
+        return CAGC_OPT_EXIT1;
+    default:
+        return CAGC_OPT_OTHER;
+    }
+}

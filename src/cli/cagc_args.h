@@ -4,6 +4,7 @@
 #ifndef CAGC_ARGS_H
 #define CAGC_ARGS_H
 
+#include "agc/agc_compress.h"
 #include "kindred/rt.h"
 
 /* Owned strings; free with cagc_strvec_free. */
@@ -26,5 +27,26 @@ int cagc_opt_long(const char *cmd, const char *opt, const char *arg, long lo, lo
 /* The -f fallback fraction, clamped to [0, 0.05]; 1 (with a message) if arg
  * is not a number. */
 int cagc_opt_fraction(const char *cmd, const char *arg, double *out);
+
+/* The options create and append share (-t/-@, -v, -c, -i, -o, -a, -d, -f,
+ * --footer, --version, -h), handled from inside either command's getopt
+ * loop so that both parse them alike. */
+enum { CAGC_LOPT_FOOTER = 0x2000, CAGC_LOPT_VERSION, CAGC_LOPT_PANSN };
+enum {
+    CAGC_OPT_TAKEN, /* recorded; go on */
+    CAGC_OPT_EXIT0, /* help or version printed: exit 0 */
+    CAGC_OPT_EXIT1, /* message printed: exit 1 */
+    CAGC_OPT_OTHER  /* not a shared option: the command's own */
+};
+typedef struct cagc_build_args {
+    const char *cmd;   /* "create" or "append", for messages */
+    const char *usage; /* printed by -h (stdout) and unknown options (stderr) */
+    agc_create_opts *o;
+    int *footer;
+    const char *out, *list;
+    int verbose;
+} cagc_build_args;
+
+int cagc_build_opt(cagc_build_args *a, int c, const char *arg);
 
 #endif

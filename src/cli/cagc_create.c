@@ -36,22 +36,31 @@ static const char usage_text[] =
 
 int cagc_cmd_create(int argc, char **argv)
 {
-    enum { OPT_PANSN = 0x2000, OPT_FOOTER, OPT_VERSION };
     static const struct option longopts[] = {
-        {"pansn", 0, NULL, OPT_PANSN},    {"help", 0, NULL, 'h'},
-        {"threads", 1, NULL, 't'},        {"footer", 0, NULL, OPT_FOOTER},
-        {"version", 0, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
+        {"pansn", 0, NULL, CAGC_LOPT_PANSN},       {"help", 0, NULL, 'h'},
+        {"threads", 1, NULL, 't'},                 {"footer", 0, NULL, CAGC_LOPT_FOOTER},
+        {"version", 0, NULL, CAGC_LOPT_VERSION},   {NULL, 0, NULL, 0}};
     agc_create_opts o;
     rt_cli_common co;
-    const char *out = NULL, *list = NULL;
     long v;
-    int verbose = 0, c;
+    int c;
     cagc_strvec inputs = {0};
     agc_create_opts_default(&o);
     rt_cli_common_init(&co);
     o.threads = co.threads;
+    cagc_build_args ba = {"create", usage_text, &o, &co.footer, NULL, NULL, 0};
     optind = 1;
     while ((c = getopt_long(argc, argv, "k:s:l:b:ci:o:t:@:v:daf:h", longopts, NULL)) != -1) {
+        switch (cagc_build_opt(&ba, c, optarg)) {
+        case CAGC_OPT_TAKEN:
+            continue;
+        case CAGC_OPT_EXIT0:
+            return 0;
+        case CAGC_OPT_EXIT1:
+            return 1;
+        default:
+            break;
+        }
         switch (c) {
         case 'k':
             if (cagc_opt_long("create", "-k", optarg, 17, 32, &v))
@@ -73,52 +82,16 @@ int cagc_cmd_create(int argc, char **argv)
                 return 1;
             o.pack = (uint32_t)v;
             break;
-        case 't':
-        case '@':
-            if (cagc_opt_long("create", "-t", optarg, 1, 1024, &v))
-                return 1;
-            o.threads = (int)v;
-            break;
-        case 'v':
-            if (cagc_opt_long("create", "-v", optarg, 0, 2, &v))
-                return 1;
-            verbose = (int)v;
-            break;
-        case 'c':
-            o.concat = 1;
-            break;
-        case 'i':
-            list = optarg;
-            break;
-        case 'o':
-            out = optarg;
-            break;
-        case 'd':
-            break;
-        case 'a':
-            o.adaptive = 1;
-            break;
-        case 'f':
-            if (cagc_opt_fraction("create", optarg, &o.fallback))
-                return 1;
-            break;
-        case OPT_PANSN:
+        case CAGC_LOPT_PANSN:
             o.pansn = 1;
             break;
-        case OPT_FOOTER:
-            co.footer = 1;
-            break;
-        case OPT_VERSION:
-            printf("cagc %s\n", KINDRED_VERSION);
-            return 0;
-        case 'h':
-            fputs(usage_text, stdout);
-            return 0;
         default:
             fputs(usage_text, stderr);
             return 1;
         }
     }
+    const char *out = ba.out, *list = ba.list;
+    int verbose = ba.verbose;
     rt_logger lg = {verbose == 0 ? RT_LOG_WARN : RT_LOG_INFO + (verbose > 1), "cagc", NULL};
     o.lg = &lg;
     if (o.concat && o.pansn) {
