@@ -20,6 +20,7 @@
 #include "agc/agc_archive.h"
 #include "agc/agc_coll.h"
 #include "agc/agc_meta.h"
+#include "agc_test_golden.h"
 #include "kindred/agc.h"
 #include "kindred/rt.h"
 
@@ -447,57 +448,14 @@ static void v2_missing_details_part(void **state)
 
 /* ---------------------------------------------------------------- real archives */
 
-typedef struct rec {
-    char name[256];
-    char *seq;
-    size_t n;
-} rec;
-
-/* Plain FASTA, upper-cased. */
-static int read_fasta(const char *path, rec *out, int max)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    int n = -1;
-    size_t cap = 0;
-    char line[1 << 16];
-    while (fgets(line, sizeof line, f)) {
-        size_t l = strcspn(line, "\r\n");
-        if (line[0] == '>') {
-            if (++n >= max)
-                break;
-            snprintf(out[n].name, sizeof out[n].name, "%.*s", (int)(l - 1), line + 1);
-            out[n].seq = NULL;
-            out[n].n = 0;
-            cap = 0;
-            continue;
-        }
-        if (n < 0)
-            continue;
-        if (out[n].n + l + 1 > cap) {
-            cap = (out[n].n + l + 1) * 2;
-            out[n].seq = realloc(out[n].seq, cap);
-        }
-        for (size_t i = 0; i < l; i++)
-            out[n].seq[out[n].n++] = (char)toupper((unsigned char)line[i]);
-    }
-    fclose(f);
-    return n + 1;
-}
 
 static char shared[1024];
 
 static int find_inputs(void)
 {
-    const char *e = getenv("KINDRED_SHARED");
-    snprintf(shared, sizeof shared, "%s/golden/agc/inputs", e && *e ? e : "../shared");
-    char p[1100];
-    snprintf(p, sizeof p, "%s/toy/ref.fa", shared);
-    FILE *f = fopen(p, "rb");
-    if (!f)
+    if (!tg_golden_dir(shared, sizeof shared - 8, "inputs/toy/ref.fa"))
         return 0;
-    fclose(f);
+    strcat(shared, "/inputs");
     return 1;
 }
 
@@ -506,8 +464,8 @@ static void sample_matches(agc_reader *rd, const char *sample, const char *fa)
 {
     char p[1200];
     snprintf(p, sizeof p, "%s/%s", shared, fa);
-    rec r[8];
-    int nr = read_fasta(p, r, 8);
+    tg_rec r[8];
+    int nr = tg_read_fasta(p, r, 8);
     assert_true(nr > 0);
     uint32_t s, nc;
     int found;

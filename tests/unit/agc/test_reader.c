@@ -17,19 +17,13 @@
 #include "kindred/agc.h"
 #include "kindred/rt.h"
 
+#include "agc_test_golden.h"
+
 static char shared[1024];
 
 static int find_shared(void)
 {
-    const char *e = getenv("KINDRED_SHARED");
-    snprintf(shared, sizeof shared, "%s/golden/agc", e && *e ? e : "../shared");
-    char p[1100];
-    snprintf(p, sizeof p, "%s/archives/toy_default.agc", shared);
-    FILE *f = fopen(p, "rb");
-    if (!f)
-        return 0;
-    fclose(f);
-    return 1;
+    return tg_golden_dir(shared, sizeof shared, "archives/toy_default.agc");
 }
 
 static char *path_of(const char *rel)
@@ -39,44 +33,6 @@ static char *path_of(const char *rel)
     return p;
 }
 
-/* Plain FASTA: record headers and upper-cased sequences. */
-typedef struct rec {
-    char name[256];
-    char *seq;
-    size_t n;
-} rec;
-
-static int read_fasta(const char *path, rec *out, int max)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    int n = -1;
-    size_t cap = 0;
-    char line[1 << 16];
-    while (fgets(line, sizeof line, f)) {
-        size_t l = strcspn(line, "\r\n");
-        if (line[0] == '>') {
-            if (++n >= max)
-                break;
-            snprintf(out[n].name, sizeof out[n].name, "%.*s", (int)(l - 1), line + 1);
-            out[n].seq = NULL;
-            out[n].n = 0;
-            cap = 0;
-            continue;
-        }
-        if (n < 0)
-            continue;
-        if (out[n].n + l + 1 > cap) {
-            cap = (out[n].n + l + 1) * 2;
-            out[n].seq = realloc(out[n].seq, cap);
-        }
-        for (size_t i = 0; i < l; i++)
-            out[n].seq[out[n].n++] = (char)toupper((unsigned char)line[i]);
-    }
-    fclose(f);
-    return n + 1;
-}
 
 static void matches_fasta_input(void **state)
 {
@@ -85,8 +41,8 @@ static void matches_fasta_input(void **state)
     assert_true(find_shared());
     static const char *arcs[] = {"archives/synth_default.agc", "archives/synth_b2_s10k.agc",
                                  "archives/synth_k25.agc"};
-    rec r[8];
-    int nr = read_fasta(path_of("inputs/synth/s2.fa"), r, 8);
+    tg_rec r[8];
+    int nr = tg_read_fasta(path_of("inputs/synth/s2.fa"), r, 8);
     assert_int_equal(nr, 3);
     for (size_t a = 0; a < sizeof arcs / sizeof *arcs; a++) {
         agc_reader *rd;
