@@ -6,19 +6,9 @@
 # -t 1 == -t 2; a duplicate sample or a corrupt input archive fails with
 # exit 1 and leaves neither an output nor temporary files behind.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-B=${KINDRED_BUILD:-$ROOT/build/release}
-case $B in /*) ;; *) B=$PWD/$B ;; esac
-S=${KINDRED_SHARED:-$(cd "$ROOT/.." && pwd)/shared}
-G=$S/golden/agc
-CAGC=$B/cagc
+. "$(dirname "$0")/common.bash"
 [ -x "$CAGC" ] || { echo "FAIL: no cagc binary in $B"; exit 1; }
 [ -d "$G/inputs" ] || { echo "FAIL: no golden data in $G"; exit 1; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-pass() { echo "PASS: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
 I=$G/inputs/synth
 
 hash_of() { "$CAGC" getset "$1" "$2" | sha256sum | cut -c1-64; }
@@ -39,42 +29,42 @@ check_case() {
   if [ "$n" -gt 0 ] && [ "$nbad" -eq 0 ]; then
     pass "$what: $n decoded hashes match the reference tool"
   else
-    bad "$what: $nbad of $n decoded hashes differ"
+    fail "$what: $nbad of $n decoded hashes differ"
   fi
 }
 leftovers() { find "$1" -maxdepth 1 \( -name '.cagc-append-*' -o -name '*.part*' \) | wc -l; }
 
 # 1. the golden case
 "$CAGC" create -b 2 -t 2 -o "$T/base.agc" "$I/ref.fa.gz" "$I/s1.fa.gz" "$I/s2.fa" 2>"$T/err" ||
-  bad "create of the base archive failed: $(head -c 300 "$T/err")"
+  fail "create of the base archive failed: $(head -c 300 "$T/err")"
 sum0=$(sha256sum <"$T/base.agc")
 if "$CAGC" append -t 2 -o "$T/app.agc" "$T/base.agc" "$I/s3.fa.gz" "$I/s4.fa.gz" "$I/s5.fa.gz" 2>"$T/err"; then
   pass "synth_append: append exits 0"
 else
-  bad "synth_append: append failed: $(head -c 300 "$T/err")"
+  fail "synth_append: append failed: $(head -c 300 "$T/err")"
 fi
-[ "$(sha256sum <"$T/base.agc")" = "$sum0" ] && pass "input archive unchanged" || bad "input archive modified"
+[ "$(sha256sum <"$T/base.agc")" = "$sum0" ] && pass "input archive unchanged" || fail "input archive modified"
 check_case "$T/app.agc" synth_append synth_append /dev/null
 size=$(stat -c %s "$T/app.agc" 2>/dev/null || echo 0)
 ref=$(cat "$G/expected/synth_append/size.txt")
 if [ "$size" -gt 0 ] && [ "$((size * 100))" -le "$((ref * 101))" ]; then
   pass "synth_append: size $size <= 1.01 x $ref"
 else
-  bad "synth_append: size $size > 1.01 x $ref"
+  fail "synth_append: size $size > 1.01 x $ref"
 fi
 cmp -s <("$CAGC" listset "$T/app.agc") "$G/expected/synth_append/listset.txt" &&
-  pass "synth_append: listset" || bad "synth_append: listset differs"
+  pass "synth_append: listset" || fail "synth_append: listset differs"
 "$CAGC" info "$T/app.agc" 2>&1 | grep -q '^Batch size *: 2$' &&
-  pass "synth_append: batch size kept from params" || bad "synth_append: batch size not 2"
+  pass "synth_append: batch size kept from params" || fail "synth_append: batch size not 2"
 
 # 2. -t 1 writes the same bytes
 "$CAGC" append -t 1 -o "$T/app1.agc" "$T/base.agc" "$I/s3.fa.gz" "$I/s4.fa.gz" "$I/s5.fa.gz" 2>/dev/null
-cmp -s "$T/app1.agc" "$T/app.agc" && pass "append -t 1 and -t 2 identical" || bad "append -t 1 and -t 2 differ"
+cmp -s "$T/app1.agc" "$T/app.agc" && pass "append -t 1 and -t 2 identical" || fail "append -t 1 and -t 2 differ"
 
 # 3. two steps decode like one create of all inputs
 "$CAGC" append -t 2 -o "$T/st1.agc" "$T/base.agc" "$I/s3.fa.gz" 2>/dev/null &&
   "$CAGC" append -t 2 -o "$T/st2.agc" "$T/st1.agc" "$I/s4.fa.gz" "$I/s5.fa.gz" 2>/dev/null ||
-  bad "stepwise append failed"
+  fail "stepwise append failed"
 "$CAGC" create -b 2 -t 2 -o "$T/one.agc" "$I/ref.fa.gz" "$I/s1.fa.gz" "$I/s2.fa" "$I/s3.fa.gz" \
   "$I/s4.fa.gz" "$I/s5.fa.gz" 2>/dev/null
 all() { "$CAGC" getset -l 60 "$1" ref s1 s2 s3 s4 s5 | sha256sum | cut -c1-64; }
@@ -82,7 +72,7 @@ want=$(expect synth_append getset-l60-all)
 if [ "$(all "$T/st2.agc")" = "$(all "$T/one.agc")" ] && [ "$(all "$T/st2.agc")" = "$want" ]; then
   pass "append in two steps decodes like one create (and the golden all-sample hash)"
 else
-  bad "append in two steps decodes differently from one create"
+  fail "append in two steps decodes differently from one create"
 fi
 
 # 4. onto archives written by the reference tool
@@ -90,21 +80,21 @@ cp "$I/s5.fa.gz" "$T/n5.fa.gz"
 if "$CAGC" append -t 2 -o "$T/g.agc" "$G/archives/synth_b2_s10k.agc" "$T/n5.fa.gz" 2>"$T/err"; then
   check_case "$T/g.agc" synth_b2_s10k "append onto reference synth_b2_s10k.agc" <(echo n5)
   [ "$(hash_of "$T/g.agc" n5)" = "$(expect synth_b2_s10k s5)" ] &&
-    pass "synth_b2_s10k + n5: new sample decodes" || bad "synth_b2_s10k + n5: new sample differs"
+    pass "synth_b2_s10k + n5: new sample decodes" || fail "synth_b2_s10k + n5: new sample differs"
   "$CAGC" info "$T/g.agc" 2>&1 | grep -q '^Segment size *: 10000$' &&
-    pass "synth_b2_s10k + n5: segment size kept from params" || bad "segment size not kept"
+    pass "synth_b2_s10k + n5: segment size kept from params" || fail "segment size not kept"
 else
-  bad "append onto synth_b2_s10k.agc failed: $(head -c 300 "$T/err")"
+  fail "append onto synth_b2_s10k.agc failed: $(head -c 300 "$T/err")"
 fi
 cp "$G/inputs/toy/c.fa" "$T/c2.fa"
 if "$CAGC" append -o "$T/toy.agc" "$G/archives/toy_default.agc" "$T/c2.fa" 2>"$T/err"; then
   check_case "$T/toy.agc" toy_default "append onto reference toy_default.agc" <(echo c2)
   [ "$(hash_of "$T/toy.agc" c2)" = "$(expect toy_default c)" ] &&
-    pass "toy_default + c2: new sample decodes" || bad "toy_default + c2: new sample differs"
+    pass "toy_default + c2: new sample decodes" || fail "toy_default + c2: new sample differs"
   [ "$("$CAGC" listref "$T/toy.agc")" = "$(cat "$G/expected/toy_default/listref.txt")" ] &&
-    pass "toy_default + c2: reference sample unchanged" || bad "toy_default + c2: listref differs"
+    pass "toy_default + c2: reference sample unchanged" || fail "toy_default + c2: listref differs"
 else
-  bad "append onto toy_default.agc failed: $(head -c 300 "$T/err")"
+  fail "append onto toy_default.agc failed: $(head -c 300 "$T/err")"
 fi
 
 # -c onto the reference tool's synth_concat.agc: its splitters came from a
@@ -117,9 +107,9 @@ if "$CAGC" append -c -t 2 -o "$T/cc.agc" "$G/archives/synth_concat.agc" "$T/cc.f
   "$CAGC" create -c -t 2 -o "$T/cc1.agc" "$I/ref.fa.gz" "$I/concat_s1_s3.fa.gz" "$T/cc.fa" 2>/dev/null
   a=$(stat -c %s "$T/cc.agc"); b=$(stat -c %s "$T/cc1.agc")
   [ "$((a * 100))" -le "$((b * 101))" ] && pass "append -c: size $a <= 1.01 x create -c $b" ||
-    bad "append -c: size $a > 1.01 x create -c $b"
+    fail "append -c: size $a > 1.01 x create -c $b"
 else
-  bad "append -c onto synth_concat.agc failed: $(head -c 300 "$T/err")"
+  fail "append -c onto synth_concat.agc failed: $(head -c 300 "$T/err")"
 fi
 # -a onto the reference tool's synth_adaptive.agc (adaptive splitters kept)
 if "$CAGC" append -a -t 2 -o "$T/ad.agc" "$G/archives/synth_adaptive.agc" "$T/n5.fa.gz" 2>"$T/err"; then
@@ -127,18 +117,18 @@ if "$CAGC" append -a -t 2 -o "$T/ad.agc" "$G/archives/synth_adaptive.agc" "$T/n5
   a=$(stat -c %s "$T/ad.agc"); b=$(cat "$G/expected/synth_adaptive/size.txt")
   # n5 is a copy of s5: it must cost next to nothing
   [ "$a" -le "$((b + b / 100))" ] && pass "append -a: size $a <= 1.01 x $b (copy of s5 added)" ||
-    bad "append -a: size $a > 1.01 x $b"
+    fail "append -a: size $a > 1.01 x $b"
 else
-  bad "append -a onto synth_adaptive.agc failed: $(head -c 300 "$T/err")"
+  fail "append -a onto synth_adaptive.agc failed: $(head -c 300 "$T/err")"
 fi
 
 # 5. an existing sample name is rejected
 if "$CAGC" append -o "$T/dup.agc" "$T/base.agc" "$I/s3.fa.gz" "$I/s2.fa" 2>"$T/err"; then
-  bad "duplicate sample accepted"
+  fail "duplicate sample accepted"
 else
   [ $? -eq 1 ] && grep -q "'s2' is already in the archive" "$T/err" && [ ! -e "$T/dup.agc" ] &&
     pass "duplicate sample: exit 1, clear message, no output" ||
-    bad "duplicate sample: wrong status, message or a leftover output"
+    fail "duplicate sample: wrong status, message or a leftover output"
 fi
 
 # 6. corrupt inputs: truncated, garbage, clobbered footer
@@ -154,7 +144,7 @@ for f in trunc garbage foot; do
   if [ $st -eq 1 ] && [ ! -e "$T/out_$f.agc" ] && [ "$(leftovers "$T")" -eq 0 ]; then
     pass "corrupt input ($f): exit 1, no output, no temporary files"
   else
-    bad "corrupt input ($f): status $st or output/temporary files left"
+    fail "corrupt input ($f): status $st or output/temporary files left"
   fi
 done
 # damage the reader notices only while decoding a sample (the archive opens):
@@ -171,14 +161,14 @@ for off in $(seq $((sz - 2000)) -3917 1000); do
   break
 done
 if [ $found -eq 0 ]; then
-  bad "no damage found that fails decoding but not opening"
+  fail "no damage found that fails decoding but not opening"
 else
   "$CAGC" append -o "$T/out_mid.agc" "$T/mid.agc" "$I/s3.fa.gz" 2>"$T/err"
   st=$?
   [ $st -eq 1 ] && [ ! -e "$T/out_mid.agc" ] && [ "$(leftovers "$T")" -eq 0 ] &&
     grep -q 'decoding the existing samples failed' "$T/err" &&
     pass "damage found while decoding (offset $off): exit 1, no output, no temporary files" ||
-    bad "damage found while decoding (offset $off): status $st or output/temporary files left"
+    fail "damage found while decoding (offset $off): status $st or output/temporary files left"
 fi
 # a failing new input after the old samples were decoded
 printf 'no header\nACGT\n' >"$T/x9.fa"
@@ -186,12 +176,12 @@ printf 'no header\nACGT\n' >"$T/x9.fa"
 st=$?
 [ $st -eq 1 ] && [ ! -e "$T/out_fa.agc" ] && [ "$(leftovers "$T")" -eq 0 ] &&
   pass "bad FASTA: exit 1, no output, no temporary files" ||
-  bad "bad FASTA: status $st or output/temporary files left"
+  fail "bad FASTA: status $st or output/temporary files left"
 
 # 7. the output may replace the input
 cp "$T/base.agc" "$T/inplace.agc"
 "$CAGC" append -o "$T/inplace.agc" "$T/inplace.agc" "$I/s3.fa.gz" 2>/dev/null &&
   [ "$(hash_of "$T/inplace.agc" s3)" = "$(expect synth_append s3)" ] &&
   [ "$(hash_of "$T/inplace.agc" s1)" = "$(expect synth_append s1)" ] &&
-  pass "-o equal to the input replaces it atomically" || bad "-o equal to the input"
-exit $fail
+  pass "-o equal to the input replaces it atomically" || fail "-o equal to the input"
+finish

@@ -4,19 +4,9 @@
 # decodes to the reference tool's expected sha256, and -t 1 and -t 2 write
 # identical bytes. The six default-mode cases, plus three with -a / -f.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-B=${KINDRED_BUILD:-$ROOT/build/release}
-case $B in /*) ;; *) B=$PWD/$B ;; esac
-S=${KINDRED_SHARED:-$(cd "$ROOT/.." && pwd)/shared}
-G=$S/golden/agc
-CAGC=$B/cagc
+. "$(dirname "$0")/common.bash"
 [ -x "$CAGC" ] || { echo "FAIL: no cagc binary in $B"; exit 1; }
 [ -d "$G/inputs" ] || { echo "FAIL: no golden data in $G"; exit 1; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-pass() { echo "PASS: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
 
 for c in toy_default synth_default synth_b2_s10k synth_concat saureus_default ecoli_draft \
   synth_fallback synth_k25 hpylori_adaptive; do
@@ -24,7 +14,7 @@ for c in toy_default synth_default synth_b2_s10k synth_concat saureus_default ec
   args=${line#create }
   # shellcheck disable=SC2086
   if ! (cd "$G" && "$CAGC" create -t 2 -o "$T/$c.agc" $args 2>"$T/$c.err"); then
-    bad "$c: create failed: $(head -c 300 "$T/$c.err")"
+    fail "$c: create failed: $(head -c 300 "$T/$c.err")"
     continue
   fi
   size=$(stat -c %s "$T/$c.agc")
@@ -32,7 +22,7 @@ for c in toy_default synth_default synth_b2_s10k synth_concat saureus_default ec
   if [ "$((size * 100))" -le "$((ref * 101))" ]; then
     pass "$c: size $size <= 1.01 x $ref"
   else
-    bad "$c: size $size > 1.01 x $ref"
+    fail "$c: size $size > 1.01 x $ref"
   fi
   nbad=0; n=0
   while read -r h s; do
@@ -48,12 +38,12 @@ for c in toy_default synth_default synth_b2_s10k synth_concat saureus_default ec
   if [ "$n" -gt 0 ] && [ "$nbad" -eq 0 ]; then
     pass "$c: $n decoded hashes match the reference tool"
   else
-    bad "$c: $nbad of $n decoded hashes differ"
+    fail "$c: $nbad of $n decoded hashes differ"
   fi
   if cmp -s <("$CAGC" listset "$T/$c.agc") "$G/expected/$c/listset.txt"; then
     pass "$c: listset"
   else
-    bad "$c: listset differs"
+    fail "$c: listset differs"
   fi
 done
 
@@ -65,7 +55,7 @@ for c in synth_default ecoli_draft synth_k25; do
   if cmp -s "$T/$c.t1.agc" "$T/$c.agc"; then
     pass "$c: -t 1 and -t 2 archives identical"
   else
-    bad "$c: -t 1 and -t 2 archives differ"
+    fail "$c: -t 1 and -t 2 archives differ"
   fi
 done
-exit $fail
+finish

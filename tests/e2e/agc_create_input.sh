@@ -3,17 +3,8 @@
 # other letters, empty records, '-i' lists, --pansn, sample naming, and the
 # errors that must stop it with exit status 1 and a message.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-B=${KINDRED_BUILD:-$ROOT/build/release}
-case $B in /*) ;; *) B=$PWD/$B ;; esac
-CAGC=$B/cagc
+. "$(dirname "$0")/common.bash"
 [ -x "$CAGC" ] || { echo "FAIL: no cagc binary in $B"; exit 1; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-pass() { echo "PASS: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
-check() { local what=$1; shift; if "$@"; then pass "$what"; else bad "$what"; fi; }
 
 # A reference with some sequence, and a sample with every oddity.
 awk 'BEGIN { srand(7); for (c = 1; c <= 2; c++) { print ">chr" c " ref";
@@ -119,4 +110,4 @@ printf 'ACGT\n>x\nACGT\n' >"$T/nohdr.fa"
 check "text before the first header exits 1" test $? -eq 1
 "$CAGC" create "$T/ref.fa" >"$T/stdout.agc" 2>/dev/null
 check "archive written to stdout is readable" test "$("$CAGC" listset "$T/stdout.agc")" = ref
-exit $fail
+finish

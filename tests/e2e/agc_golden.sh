@@ -4,17 +4,7 @@
 # getset -l 60 of all samples, getctg ranges; then error exits and thread
 # independence of getcol.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-B=${KINDRED_BUILD:-$ROOT/build/release}
-S=${KINDRED_SHARED:-$(cd "$ROOT/.." && pwd)/shared}
-G=$S/golden/agc
-CAGC=$B/cagc
-fails=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
-check() { if "${@:2}"; then pass "$1"; else fail "$1"; fi; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. "$(dirname "$0")/common.bash"
 
 [ -x "$CAGC" ] || { echo "FAIL: no cagc binary in $B"; exit 1; }
 [ -d "$G/archives" ] || { echo "FAIL: no golden data in $G"; exit 1; }
@@ -125,4 +115,4 @@ check "missing sample argument exits 1" test $? = 1
 "$CAGC" getset -g 5 "$A" s1 | gzip -dc >"$T/gz" && "$CAGC" getset "$A" s1 >"$T/plain"
 check "getset -g decompresses to the plain bytes" cmp -s "$T/gz" "$T/plain"
 
-[ "$fails" -eq 0 ]
+finish

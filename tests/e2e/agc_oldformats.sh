@@ -5,16 +5,8 @@
 # ranges, the stored command lines of info; then corrupt copies exit 1 and
 # getcol is the same at 1 and 2 threads.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-B=${KINDRED_BUILD:-$ROOT/build/release}
+. "$(dirname "$0")/common.bash"
 D=$ROOT/tests/data/agc
-CAGC=$B/cagc
-fails=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
-check() { if "${@:2}"; then pass "$1"; else fail "$1"; fi; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
 
 [ -x "$CAGC" ] || { echo "FAIL: no cagc binary in $B"; exit 1; }
 [ -d "$D/v1" ] && [ -d "$D/v2" ] || { echo "FAIL: no test data in $D"; exit 1; }
@@ -98,4 +90,4 @@ for A in "$D/v1/toy.agc" "$D/v2/toy_concat_b1.agc"; do
   check "$n corrupted bytes exit 0 or 1" test "$bad" = 0
 done
 
-[ "$fails" = 0 ]
+finish

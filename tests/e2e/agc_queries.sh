@@ -3,18 +3,8 @@
 # checked against answers cut with awk straight from the FASTA inputs the
 # golden archive was made from (not from cagc output).
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-B=${KINDRED_BUILD:-$ROOT/build/release}
-S=${KINDRED_SHARED:-$(cd "$ROOT/.." && pwd)/shared}
-G=$S/golden/agc
-CAGC=$B/cagc
+. "$(dirname "$0")/common.bash"
 A=$G/archives/synth_default.agc
-fails=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
-check() { if "${@:2}"; then pass "$1"; else fail "$1"; fi; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
 [ -x "$CAGC" ] && [ -f "$A" ] || { echo "FAIL: missing cagc or golden data"; exit 1; }
 
 # One line per record: sample <TAB> full header <TAB> upper-cased sequence.
@@ -94,4 +84,4 @@ check "malformed BED exits 1" test $? = 1
 "$CAGC" getctg "$A" -r "$T/missing" >/dev/null 2>&1
 check "missing region file exits 1" test $? = 1
 
-[ "$fails" -eq 0 ]
+finish

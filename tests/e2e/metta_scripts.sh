@@ -5,15 +5,9 @@
 # file:line:col, exit codes, println!, limits and bulk loading (checked
 # against answers computed here with awk, not by cmetta).
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-B=${KINDRED_BUILD:-$ROOT/build/release}
+. "$(dirname "$0")/common.bash"
 CM=$B/cmetta
 D=$ROOT/tests/e2e/metta
-fails=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; fails=$((fails + 1)); }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
 [ -x "$CM" ] || { echo "FAIL: missing $CM"; exit 1; }
 
 # ---- self-checking scripts: one PASS per script, one FAIL per failed assertion
@@ -189,4 +183,4 @@ else fail "state holding itself prints (exit $rc): $(cat "$T/self.out")"
 out=$(printf '(= (f) 5)\n!(f)\n!(+ 1\n 2)\n' | HOME="$T" "$CM" | tr '\n' '|')
 [ "$out" = "[5]|[3]|" ] && pass "REPL on piped input" || fail "REPL on piped input: got '$out'"
 
-[ "$fails" -eq 0 ]
+finish

@@ -5,32 +5,25 @@
 # out here by hand or computed with coreutils (sort numerically = trie order
 # for atoms whose numbers have no leading zeros), never by cmork itself.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-B=${KINDRED_BUILD:-$ROOT/build/release}
-case $B in /*) ;; *) B=$PWD/$B ;; esac
+. "$(dirname "$0")/common.bash"
 CMORK=$B/cmork
 [ -x "$CMORK" ] || { echo "FAIL: no cmork binary in $B"; exit 1; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-pass() { echo "PASS: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
 # expect NAME WANT-FILE -- command...
 expect() {
   local name=$1 want=$2
   shift 3
   if "$@" >"$T/got" 2>"$T/err"; then
     if cmp -s "$T/got" "$want"; then pass "$name"; else
-      bad "$name: output differs"; diff "$want" "$T/got" | head -n 10
+      fail "$name: output differs"; diff "$want" "$T/got" | head -n 10
     fi
   else
-    bad "$name: exit $? ($(head -c 200 "$T/err"))"
+    fail "$name: exit $? ($(head -c 200 "$T/err"))"
   fi
 }
 
 # ---- version and help
-if "$CMORK" --version | grep -q '^cmork [0-9]'; then pass "--version"; else bad "--version"; fi
-if "$CMORK" --help | grep -q 'cmork query'; then pass "--help"; else bad "--help"; fi
+if "$CMORK" --version | grep -q '^cmork [0-9]'; then pass "--version"; else fail "--version"; fi
+if "$CMORK" --help | grep -q 'cmork query'; then pass "--help"; else fail "--help"; fi
 
 # ---- a small graph
 cat >"$T/g.metta" <<'EOF'
@@ -81,7 +74,7 @@ expect "several files, one space" "$T/want" -- "$CMORK" count "$T/g.metta" "$T/g
 printf '7\n' >"$T/want"
 expect "stdin as -" "$T/want" -- sh -c "\"$CMORK\" count - <\"$T/g.metta\""
 "$CMORK" dump -o "$T/out.txt" "$T/g2.metta" >/dev/null 2>&1
-if [ "$(cat "$T/out.txt")" = "(edge 9 9)" ]; then pass "-o FILE"; else bad "-o FILE"; fi
+if [ "$(cat "$T/out.txt")" = "(edge 9 9)" ]; then pass "-o FILE"; else fail "-o FILE"; fi
 
 : >"$T/empty.metta"
 printf '0\n' >"$T/want"
@@ -94,25 +87,25 @@ printf '(ok 1)\n(ok 2)\n  (bad (x)\n' >"$T/bad.metta"
 "$CMORK" count "$T/bad.metta" >"$T/out" 2>"$T/err"; rc=$?
 if [ $rc -eq 1 ] && grep -q "bad.metta:3:3: unclosed" "$T/err" && [ ! -s "$T/out" ]; then
   pass "malformed atom: exit 1 with file:line:col"
-else bad "malformed atom: rc=$rc err=$(cat "$T/err")"; fi
+else fail "malformed atom: rc=$rc err=$(cat "$T/err")"; fi
 printf '(ok 1))\n' >"$T/bad2.metta"
 "$CMORK" dump "$T/bad2.metta" >/dev/null 2>"$T/err"; rc=$?
 if [ $rc -eq 1 ] && grep -q "bad2.metta:1:7: unexpected ')'" "$T/err"; then
-  pass "unbalanced ')' reported"; else bad "unbalanced: rc=$rc $(cat "$T/err")"; fi
+  pass "unbalanced ')' reported"; else fail "unbalanced: rc=$rc $(cat "$T/err")"; fi
 "$CMORK" count "$T/missing.metta" >/dev/null 2>"$T/err"; rc=$?
 if [ $rc -eq 1 ] && grep -q "missing.metta: cannot read" "$T/err"; then pass "missing file exits 1"
-else bad "missing file: rc=$rc $(cat "$T/err")"; fi
+else fail "missing file: rc=$rc $(cat "$T/err")"; fi
 "$CMORK" query '(edge $x' "$T/g.metta" >/dev/null 2>"$T/err"; rc=$?
 if [ $rc -eq 1 ] && grep -q "pattern" "$T/err"; then pass "malformed pattern exits 1"
-else bad "malformed pattern: rc=$rc"; fi
+else fail "malformed pattern: rc=$rc"; fi
 for args in "count -t 0 g.metta" "count -t x g.metta" "frob g.metta" "count" "query"; do
   # shellcheck disable=SC2086
   (cd "$T" && "$CMORK" $args >/dev/null 2>&1); rc=$?
-  if [ $rc -eq 1 ]; then pass "bad usage '$args' exits 1"; else bad "bad usage '$args': rc=$rc"; fi
+  if [ $rc -eq 1 ]; then pass "bad usage '$args' exits 1"; else fail "bad usage '$args': rc=$rc"; fi
 done
 if [ -w /dev/full ]; then
   "$CMORK" dump "$T/g.metta" >/dev/full 2>"$T/err"; rc=$?
-  if [ $rc -eq 1 ]; then pass "write error exits 1"; else bad "write error: rc=$rc"; fi
+  if [ $rc -eq 1 ]; then pass "write error exits 1"; else fail "write error: rc=$rc"; fi
 fi
 
 # ---- 1M facts: count, dump identical at -t 1 and -t 2, in numeric order
@@ -124,7 +117,7 @@ h1=$("$CMORK" dump -t 1 "$T/facts.metta" | md5sum)
 h2=$("$CMORK" dump -t 2 "$T/facts.metta" | md5sum)
 hw=$(md5sum <"$T/facts.metta")
 if [ "$h1" = "$h2" ] && [ "$h1" = "$hw" ]; then pass "1M facts dump: -t 1 = -t 2 = numeric order"
-else bad "1M facts dump differs ($h1 / $h2 / $hw)"; fi
+else fail "1M facts dump differs ($h1 / $h2 / $hw)"; fi
 printf '(fact 777777 value-777777)\n' >"$T/want"
 expect "1M facts point query" "$T/want" -- "$CMORK" query '(fact 777777 $v)' "$T/facts.metta"
 
@@ -139,4 +132,4 @@ expect "edges query (edge 42 \$x)" "$T/want42" -- "$CMORK" query -t 2 '(edge 42 
 awk '$3 == "42)"' "$T/want" >"$T/want42b"
 expect "edges query (edge \$x 42)" "$T/want42b" -- "$CMORK" query '(edge $x 42)' "$T/edges.metta"
 
-exit $fail
+finish
