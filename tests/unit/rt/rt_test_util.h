@@ -129,4 +129,38 @@ static inline void tu_make_text(rt_buf *out, size_t approx, uint64_t seed, int c
     }
 }
 
+/* Whole content of a file into out (replacing what it held); rt_read_file's
+ * status. */
+static inline int tu_file_bytes(const char *path, rt_buf *out)
+{
+    uint8_t *d;
+    size_t n;
+    out->n = 0;
+    int rc = rt_read_file(path, &d, &n);
+    if (rc == 0) {
+        rc = rt_buf_append(out, d, n);
+        rt_free(d);
+    }
+    return rc;
+}
+
+/* Whole decompressed content of a gzip file into out (replacing what it
+ * held) through zlib's gz* reader, which also reads concatenated members:
+ * its length, or -1 on any error, a bad CRC included. */
+static inline long tu_gz_slurp(const char *path, rt_buf *out)
+{
+    out->n = 0;
+    gzFile g = gzopen(path, "rb");
+    if (!g)
+        return -1;
+    uint8_t buf[65536];
+    int k;
+    while ((k = gzread(g, buf, sizeof buf)) > 0)
+        rt_buf_append(out, buf, (size_t)k);
+    int err;
+    gzerror(g, &err);
+    int crc_ok = gzclose(g) == Z_OK;
+    return k < 0 || err != Z_OK || !crc_ok ? -1 : (long)out->n;
+}
+
 #endif

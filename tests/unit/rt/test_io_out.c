@@ -17,32 +17,6 @@
 
 #include "rt_test_util.h"
 
-/* Whole decompressed content of a gzip file via zlib's gz* API, which
- * reads concatenated members; -1 on any error. */
-static long gz_slurp(const char *path, rt_buf *out)
-{
-    gzFile g = gzopen(path, "rb");
-    if (!g)
-        return -1;
-    uint8_t buf[65536];
-    int k;
-    while ((k = gzread(g, buf, sizeof buf)) > 0)
-        rt_buf_append(out, buf, (size_t)k);
-    int err;
-    gzerror(g, &err);
-    int crc_ok = gzclose(g) == Z_OK;
-    return k < 0 || err != Z_OK || !crc_ok ? -1 : (long)out->n;
-}
-
-static void file_bytes(const char *path, rt_buf *out)
-{
-    uint8_t *d;
-    size_t n;
-    assert_int_equal(rt_read_file(path, &d, &n), 0);
-    rt_buf_append(out, d, n);
-    rt_free(d);
-}
-
 /* Writes `text` through every entry point, in pieces of varied size. */
 static void write_pieces(rt_out *w, const rt_buf *text, int member_ends)
 {
@@ -92,7 +66,7 @@ static void plain_roundtrip(void **state)
     assert_int_equal(rt_out_flush(w), 0);
     assert_int_equal(rt_out_status(w), 0);
     assert_int_equal(rt_out_close(w), 0);
-    file_bytes(path, &back);
+    assert_int_equal(tu_file_bytes(path, &back), 0);
     assert_int_equal(back.n, t.n);
     assert_memory_equal(back.v, t.v, t.n);
     unlink(path);
@@ -114,7 +88,7 @@ static void gzip_roundtrip(void **state)
         write_pieces(w, &t, i != 1);
         assert_int_equal(rt_out_close(w), 0);
         rt_buf back = {0};
-        assert_int_equal(gz_slurp(path, &back), (long)t.n);
+        assert_int_equal(tu_gz_slurp(path, &back), (long)t.n);
         assert_memory_equal(back.v, t.v, t.n);
         rt_vec_free(&back);
         /* and through rt_in, line by line */
@@ -155,7 +129,7 @@ static void gzip_empty_is_valid(void **state)
     assert_int_equal(stat(path, &st), 0);
     assert_true(st.st_size >= 18); /* one member: header + empty block + trailer */
     rt_buf back = {0};
-    assert_int_equal(gz_slurp(path, &back), 0);
+    assert_int_equal(tu_gz_slurp(path, &back), 0);
     rt_in *r;
     assert_int_equal(rt_in_open(&r, path), 0);
     int c;
@@ -179,7 +153,7 @@ static void member_end_starts_new_member(void **state)
     assert_int_equal(rt_out_puts(w, "second\n"), 0);
     assert_int_equal(rt_out_close(w), 0);
     rt_buf raw = {0};
-    file_bytes(path, &raw);
+    assert_int_equal(tu_file_bytes(path, &raw), 0);
     /* Count members by inflating them one at a time with zlib. */
     int members = 0;
     size_t off = 0;
@@ -326,7 +300,7 @@ static void stdout_is_not_closed(void **state)
     assert_int_equal(dup2(saved, STDOUT_FILENO), STDOUT_FILENO);
     close(saved);
     rt_buf back = {0};
-    file_bytes(path, &back);
+    assert_int_equal(tu_file_bytes(path, &back), 0);
     assert_int_equal(back.n, 16);
     assert_memory_equal(back.v, "to stdout\nagain\n", 16);
     rt_vec_free(&back);

@@ -17,33 +17,6 @@
 
 #include "rt_test_util.h"
 
-static void file_bytes(const char *path, rt_buf *out)
-{
-    uint8_t *d;
-    size_t n;
-    out->n = 0;
-    assert_int_equal(rt_read_file(path, &d, &n), 0);
-    rt_buf_append(out, d, n);
-    rt_free(d);
-}
-
-/* Decompressed content through zlib's gz* reader; -1 on error. */
-static long gz_slurp(const char *path, rt_buf *out)
-{
-    out->n = 0;
-    gzFile g = gzopen(path, "rb");
-    if (!g)
-        return -1;
-    uint8_t buf[65536];
-    int k;
-    while ((k = gzread(g, buf, sizeof buf)) > 0)
-        rt_buf_append(out, buf, (size_t)k);
-    int err;
-    gzerror(g, &err);
-    int ok = gzclose(g) == Z_OK;
-    return k < 0 || err != Z_OK || !ok ? -1 : (long)out->n;
-}
-
 /* Writes text in varied pieces, ending members at fixed points. */
 static int write_text(rt_out *w, const rt_buf *t)
 {
@@ -83,12 +56,12 @@ static void same_bytes_as_serial(void **state)
     int levels[] = {1, 6};
     for (int l = 0; l < 2; l++) {
         write_file(path, &t, levels[l], 1); /* one thread: the serial writer */
-        file_bytes(path, &ref);
-        assert_int_equal(gz_slurp(path, &back), (long)t.n);
+        assert_int_equal(tu_file_bytes(path, &ref), 0);
+        assert_int_equal(tu_gz_slurp(path, &back), (long)t.n);
         assert_memory_equal(back.v, t.v, t.n);
         for (int th = 2; th <= 4; th++) {
             write_file(path, &t, levels[l], th);
-            file_bytes(path, &got);
+            assert_int_equal(tu_file_bytes(path, &got), 0);
             assert_int_equal(got.n, ref.n);
             assert_memory_equal(got.v, ref.v, ref.n);
         }
@@ -116,17 +89,17 @@ static void flush_writes_everything(void **state)
     assert_int_equal(rt_out_write(w, t.v, t.n), 0);
     assert_int_equal(rt_out_flush(w), 0);
     /* Still open, yet the file already holds every byte written. */
-    assert_int_equal(gz_slurp(path, &back), (long)t.n);
+    assert_int_equal(tu_gz_slurp(path, &back), (long)t.n);
     assert_memory_equal(back.v, t.v, t.n);
     assert_int_equal(rt_out_puts(w, "tail\n"), 0);
     assert_int_equal(rt_out_close(w), 0);
-    assert_int_equal(gz_slurp(path, &back), (long)t.n + 5);
+    assert_int_equal(tu_gz_slurp(path, &back), (long)t.n + 5);
     assert_memory_equal(back.v + t.n, "tail\n", 5);
     /* An empty parallel writer still makes valid gzip. */
     assert_int_equal(rt_out_open(&w, path, 6, NULL), 0);
     assert_int_equal(rt_out_set_pool(w, pool), 0);
     assert_int_equal(rt_out_close(w), 0);
-    assert_int_equal(gz_slurp(path, &back), 0);
+    assert_int_equal(tu_gz_slurp(path, &back), 0);
     /* set_pool after a write is refused; plain output ignores the pool */
     assert_int_equal(rt_out_open(&w, path, 6, NULL), 0);
     assert_int_equal(rt_out_puts(w, "x"), 0);
@@ -136,7 +109,7 @@ static void flush_writes_everything(void **state)
     assert_int_equal(rt_out_set_pool(w, pool), 0);
     assert_int_equal(rt_out_puts(w, "plain"), 0);
     assert_int_equal(rt_out_close(w), 0);
-    file_bytes(path, &back);
+    assert_int_equal(tu_file_bytes(path, &back), 0);
     assert_int_equal(back.n, 5);
     assert_memory_equal(back.v, "plain", 5);
     rt_pool_destroy(pool);
@@ -239,7 +212,7 @@ static void alloc_failures(void **state)
         fails += rc != 0;
         assert_int_equal(rt_out_puts(w, "still fine\n"), 0);
         assert_int_equal(rt_out_close(w), 0);
-        assert_int_equal(gz_slurp(path, &back), 11);
+        assert_int_equal(tu_gz_slurp(path, &back), 11);
         if (rc == 0)
             break;
     }
