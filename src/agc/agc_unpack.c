@@ -368,28 +368,48 @@ int agc_unpack_segment(agc_unpack *u, const agc_seg *sg, const uint8_t **seq, si
     return RT_OK;
 }
 
+/* Walk over the segments of a contig that hold part of [from, to): each
+ * call gives the next such segment and the part [a, b) of its stored
+ * symbols (k-base overlap included in the offsets) that is wanted. */
+typedef struct piece_walk {
+    uint32_t s;
+    uint64_t pos; /* contig position of segment s's first new symbol */
+} piece_walk;
+
+static int next_piece(const agc_ctg *c, uint64_t k, uint64_t from, uint64_t to, piece_walk *w,
+                      const agc_seg **sgp, uint64_t *a, uint64_t *b)
+{
+    for (; w->s < c->nseg && w->pos < to; w->s++) {
+        const agc_seg *sg = &c->segs[w->s];
+        uint64_t skip = w->s ? k : 0, clen = sg->raw_len - skip, pos = w->pos;
+        w->pos += clen;
+        if (pos + clen > from && clen) {
+            *sgp = sg;
+            *a = skip + (from > pos ? from - pos : 0);
+            *b = skip + (to < pos + clen ? to - pos : clen);
+            w->s++;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int agc_unpack_range(agc_unpack *u, const agc_ctg *c, uint64_t from, uint64_t to, uint8_t *out)
 {
     if (from > to || to > c->len)
         return RT_ERANGE;
-    uint64_t pos = 0, k = u->prm.k;
     uint8_t *o = out;
-    for (uint32_t s = 0; s < c->nseg && pos < to; s++) {
-        const agc_seg *sg = &c->segs[s];
-        uint64_t skip = s ? k : 0;
-        uint64_t clen = sg->raw_len - skip;
-        if (pos + clen > from && clen) {
-            const uint8_t *seq;
-            size_t n;
-            int st = agc_unpack_segment(u, sg, &seq, &n);
-            if (st)
-                return st;
-            uint64_t a = from > pos ? from - pos : 0;
-            uint64_t b = to < pos + clen ? to - pos : clen;
-            memcpy(o, seq + skip + a, (size_t)(b - a));
-            o += b - a;
-        }
-        pos += clen;
+    piece_walk w = {0, 0};
+    const agc_seg *sg;
+    uint64_t a, b;
+    while (next_piece(c, u->prm.k, from, to, &w, &sg, &a, &b)) {
+        const uint8_t *seq;
+        size_t n;
+        int st = agc_unpack_segment(u, sg, &seq, &n);
+        if (st)
+            return st;
+        memcpy(o, seq + a, (size_t)(b - a));
+        o += b - a;
     }
     return (uint64_t)(o - out) == to - from ? RT_OK : RT_EFORMAT;
 }
@@ -410,39 +430,33 @@ int agc_unpack_range_lines(agc_unpack *u, const agc_ctg *c, uint64_t from, uint6
 {
     if (from > to || to > c->len || (line && *colp >= line))
         return RT_ERANGE;
-    uint64_t pos = 0, k = u->prm.k, col = line ? *colp : 0, done = 0;
+    uint64_t col = line ? *colp : 0, done = 0;
     uint8_t *o = out;
-    for (uint32_t s = 0; s < c->nseg && pos < to; s++) {
-        const agc_seg *sg = &c->segs[s];
-        uint64_t skip = s ? k : 0;
-        uint64_t clen = sg->raw_len - skip;
-        if (pos + clen > from && clen) {
-            const uint8_t *seq;
-            size_t n;
-            int st = segment_fwd(u, sg, &seq, &n);
-            if (st)
-                return st;
-            /* The wanted part of the (oriented) segment, then the piece of
-             * the stored codes it comes from. */
-            uint64_t a = skip + (from > pos ? from - pos : 0);
-            uint64_t b = skip + (to < pos + clen ? to - pos : clen);
-            const uint8_t *src = sg->rc ? seq + (n - b) : seq + a;
-            size_t pn = (size_t)(b - a), kk = 0;
-            while (kk < pn) {
-                size_t m = pn - kk;
-                if (line && m > line - col)
-                    m = (size_t)(line - col);
-                put_letters(o, src, pn, kk, m, (int)sg->rc);
-                o += m;
-                kk += m;
-                if (line && (col += m) == line) {
-                    *o++ = '\n';
-                    col = 0;
-                }
+    piece_walk w = {0, 0};
+    const agc_seg *sg;
+    uint64_t a, b;
+    while (next_piece(c, u->prm.k, from, to, &w, &sg, &a, &b)) {
+        const uint8_t *seq;
+        size_t n;
+        int st = segment_fwd(u, sg, &seq, &n);
+        if (st)
+            return st;
+        /* The piece of the stored codes the wanted part comes from. */
+        const uint8_t *src = sg->rc ? seq + (n - b) : seq + a;
+        size_t pn = (size_t)(b - a), kk = 0;
+        while (kk < pn) {
+            size_t m = pn - kk;
+            if (line && m > line - col)
+                m = (size_t)(line - col);
+            put_letters(o, src, pn, kk, m, (int)sg->rc);
+            o += m;
+            kk += m;
+            if (line && (col += m) == line) {
+                *o++ = '\n';
+                col = 0;
             }
-            done += pn;
         }
-        pos += clen;
+        done += pn;
     }
     if (done != to - from)
         return RT_EFORMAT;
