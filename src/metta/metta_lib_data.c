@@ -281,12 +281,39 @@ static int n_minmax(metta_m *m, ml_alt *cur, ma *call, ma *type)
     return mm_ret(m, cur, best, cur->b);
 }
 
-static int contains_upto(ma *e, uint32_t n, const ma *x)
+int ml_set_combine(ma *out, const ma *a, const ma *b, int op, uint32_t *np)
 {
-    for (uint32_t i = 0; i < n; i++)
-        if (ma_equal(MA_ITEMS(e)[i], x))
-            return 1;
-    return 0;
+    uint32_t n = 0;
+    if (!b) {
+        for (uint32_t i = 0; i < a->nptr; i++) {
+            int dup = 0;
+            for (uint32_t j = 0; j < n && !dup; j++)
+                dup = ma_equal(MA_ITEMS(out)[j], MA_ITEMS(a)[i]);
+            if (!dup)
+                MA_ITEMS(out)[n++] = MA_ITEMS(a)[i];
+        }
+    } else if (op == 'u') {
+        memcpy(MA_ITEMS(out), MA_ITEMS(a), (size_t)a->nptr * sizeof(ma *));
+        memcpy(MA_ITEMS(out) + a->nptr, MA_ITEMS(b), (size_t)b->nptr * sizeof(ma *));
+        n = a->nptr + b->nptr;
+    } else {
+        /* Each item of b matches at most one item of a. */
+        int inter = op == 'i';
+        uint8_t *used = rt_calloc(b->nptr + 1, 1);
+        if (!used)
+            return RT_ENOMEM;
+        for (uint32_t i = 0; i < a->nptr; i++) {
+            int hit = 0;
+            for (uint32_t j = 0; j < b->nptr && !hit; j++)
+                if (!used[j] && ma_equal(MA_ITEMS(a)[i], MA_ITEMS(b)[j]))
+                    used[j] = hit = 1;
+            if (hit == inter)
+                MA_ITEMS(out)[n++] = MA_ITEMS(a)[i];
+        }
+        rt_free(used);
+    }
+    *np = n;
+    return RT_OK;
 }
 
 /* unique-atom, union-atom, intersection-atom, subtraction-atom */
@@ -304,30 +331,10 @@ static int n_setop(metta_m *m, ml_alt *cur, ma *call, ma *type)
     ma *out = ma_expr(mt, cap);
     if (!out)
         return m->err = RT_ENOMEM;
-    uint32_t n = 0;
-    if (unique) {
-        for (uint32_t i = 0; i < a->nptr; i++)
-            if (!contains_upto(out, n, MA_ITEMS(a)[i]))
-                MA_ITEMS(out)[n++] = MA_ITEMS(a)[i];
-    } else if (name[0] == 'u') { /* union: multiset sum */
-        memcpy(MA_ITEMS(out), MA_ITEMS(a), (size_t)a->nptr * sizeof(ma *));
-        memcpy(MA_ITEMS(out) + a->nptr, MA_ITEMS(b), (size_t)b->nptr * sizeof(ma *));
-        n = cap;
-    } else {
-        int inter = name[0] == 'i';
-        uint8_t *used = rt_calloc(b->nptr + 1, 1);
-        if (!used)
-            return m->err = RT_ENOMEM;
-        for (uint32_t i = 0; i < a->nptr; i++) {
-            int hit = 0;
-            for (uint32_t j = 0; j < b->nptr && !hit; j++)
-                if (!used[j] && ma_equal(MA_ITEMS(a)[i], MA_ITEMS(b)[j]))
-                    used[j] = hit = 1;
-            if (hit == inter)
-                MA_ITEMS(out)[n++] = MA_ITEMS(a)[i];
-        }
-        rt_free(used);
-    }
+    uint32_t n;
+    int rc = ml_set_combine(out, a, b, name[0], &n);
+    if (rc)
+        return m->err = rc;
     if (n == 0)
         out = mt->t_unit;
     else

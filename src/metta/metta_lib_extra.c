@@ -121,34 +121,10 @@ int ml_set_finish(metta_m *m, ml_alt *cur, ma *call, ma *a, ma *b)
     ma *out = ma_expr(mt, a->nptr + (b ? b->nptr : 0));
     if (!out)
         return m->err = RT_ENOMEM;
-    uint32_t n = 0;
-    if (!b) {
-        for (uint32_t i = 0; i < a->nptr; i++) {
-            int dup = 0;
-            for (uint32_t j = 0; j < n && !dup; j++)
-                dup = ma_equal(MA_ITEMS(out)[j], MA_ITEMS(a)[i]);
-            if (!dup)
-                MA_ITEMS(out)[n++] = MA_ITEMS(a)[i];
-        }
-    } else if (name[0] == 'u') {
-        memcpy(MA_ITEMS(out), MA_ITEMS(a), (size_t)a->nptr * sizeof(ma *));
-        memcpy(MA_ITEMS(out) + a->nptr, MA_ITEMS(b), (size_t)b->nptr * sizeof(ma *));
-        n = a->nptr + b->nptr;
-    } else {
-        int inter = name[0] == 'i';
-        uint8_t *used = rt_calloc(b->nptr + 1, 1);
-        if (!used)
-            return m->err = RT_ENOMEM;
-        for (uint32_t i = 0; i < a->nptr; i++) {
-            int hit = 0;
-            for (uint32_t j = 0; j < b->nptr && !hit; j++)
-                if (!used[j] && ma_equal(MA_ITEMS(a)[i], MA_ITEMS(b)[j]))
-                    used[j] = hit = 1;
-            if (hit == inter)
-                MA_ITEMS(out)[n++] = MA_ITEMS(a)[i];
-        }
-        rt_free(used);
-    }
+    uint32_t n;
+    int rc = ml_set_combine(out, a, b, name[0], &n);
+    if (rc)
+        return m->err = rc;
     m->multi = 1; /* several results: keep their order */
     for (uint32_t i = n; i-- > 0;)
         if (mm_ret(m, cur, MA_ITEMS(out)[i], cur->b))
