@@ -362,9 +362,8 @@ int cagc_cmd_append(int argc, char **argv)
         }
     }
     const char *out = ba.out, *list = ba.list;
-    int verbose = ba.verbose;
-    rt_logger lg = {verbose == 0 ? RT_LOG_WARN : RT_LOG_INFO + (verbose > 1), "cagc", NULL};
-    o.lg = &lg;
+    rt_logger lg;
+    cagc_build_logger(&ba, &lg);
     if (!out || strcmp(out, "-") == 0 || optind >= argc) {
         if (!out || strcmp(out, "-") == 0)
             fprintf(stderr, "[cagc] append: -o FILE is required (the output is a new file)\n");

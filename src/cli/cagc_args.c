@@ -135,3 +135,11 @@ int cagc_build_opt(cagc_build_args *a, int c, const char *arg)
         return CAGC_OPT_OTHER;
     }
 }
+
+void cagc_build_logger(cagc_build_args *a, rt_logger *lg)
+{
+    lg->level = a->verbose == 0 ? RT_LOG_WARN : RT_LOG_INFO + (a->verbose > 1);
+    lg->tag = "cagc";
+    lg->sink = NULL;
+    a->o->lg = lg;
+}

@@ -48,5 +48,8 @@ typedef struct cagc_build_args {
 } cagc_build_args;
 
 int cagc_build_opt(cagc_build_args *a, int c, const char *arg);
+/* The logger -v asked for (0: warnings, 1: progress, 2: details), made the
+ * compressor's. */
+void cagc_build_logger(cagc_build_args *a, rt_logger *lg);
 
 #endif

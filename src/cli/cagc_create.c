@@ -91,9 +91,8 @@ int cagc_cmd_create(int argc, char **argv)
         }
     }
     const char *out = ba.out, *list = ba.list;
-    int verbose = ba.verbose;
-    rt_logger lg = {verbose == 0 ? RT_LOG_WARN : RT_LOG_INFO + (verbose > 1), "cagc", NULL};
-    o.lg = &lg;
+    rt_logger lg;
+    cagc_build_logger(&ba, &lg);
     if (o.concat && o.pansn) {
         fprintf(stderr, "[cagc] create: -c and --pansn exclude each other\n");
         return 1;
