@@ -496,11 +496,11 @@ int ml_install_doc(metta *mt);
 /* metta_run into space sp (module loading); `&self` names sp. */
 int mrun_text(metta *mt, uint32_t sp, const char *text, size_t len, metta_result_fn fn,
               void *ctx, metta_stats *st, metta_error *err);
-/* The list operations on the items of a and b into out (room for both):
- * b NULL: a without repeats, first kept (unique); op 'u': a then b (union);
- * 'i': the items of a matched one-to-one by items of b (intersection);
- * otherwise those left unmatched (subtraction). Count in *n; RT_ENOMEM. */
-int ml_set_combine(ma *out, const ma *a, const ma *b, int op, uint32_t *n);
+/* The list operations on the items of a and b, as a new expression in
+ * *out: b NULL: a without repeats, first kept (unique); op 'u': a then b
+ * (union); 'i': the items of a matched one-to-one by items of b
+ * (intersection); otherwise those left unmatched (subtraction). RT_ENOMEM. */
+int ml_set_combine(metta *mt, const ma *a, const ma *b, int op, ma **out);
 int ml_set_finish(metta_m *m, ml_alt *cur, ma *call, ma *a, ma *b);
 int ml_assert_then(metta_m *m, ml_alt *cur, ma *call, ma *val, mo *b);
 int ml_after_collapse(metta_m *m, ml_alt *cur, uint32_t op, ma *aux, ma *list, mo *listb);

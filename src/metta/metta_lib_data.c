@@ -281,8 +281,11 @@ static int n_minmax(metta_m *m, ml_alt *cur, ma *call, ma *type)
     return mm_ret(m, cur, best, cur->b);
 }
 
-int ml_set_combine(ma *out, const ma *a, const ma *b, int op, uint32_t *np)
+int ml_set_combine(metta *mt, const ma *a, const ma *b, int op, ma **outp)
 {
+    ma *out = ma_expr(mt, a->nptr + (b ? b->nptr : 0));
+    if (!out)
+        return RT_ENOMEM;
     uint32_t n = 0;
     if (!b) {
         for (uint32_t i = 0; i < a->nptr; i++) {
@@ -312,7 +315,8 @@ int ml_set_combine(ma *out, const ma *a, const ma *b, int op, uint32_t *np)
         }
         rt_free(used);
     }
-    *np = n;
+    out->nptr = n;
+    *outp = out;
     return RT_OK;
 }
 
@@ -327,18 +331,12 @@ static int n_setop(metta_m *m, ml_alt *cur, ma *call, ma *type)
         return ml_noreduce(m, cur, call);
     ma *a = ARG(1);
     ma *b = unique ? NULL : ARG(2);
-    uint32_t cap = a->nptr + (b ? b->nptr : 0);
-    ma *out = ma_expr(mt, cap);
-    if (!out)
-        return m->err = RT_ENOMEM;
-    uint32_t n;
-    int rc = ml_set_combine(out, a, b, name[0], &n);
+    ma *out;
+    int rc = ml_set_combine(mt, a, b, name[0], &out);
     if (rc)
         return m->err = rc;
-    if (n == 0)
+    if (out->nptr == 0)
         out = mt->t_unit;
-    else
-        out->nptr = n;
     return mm_ret(m, cur, out, cur->b);
 }
 

@@ -116,17 +116,12 @@ static int n_setnd(metta_m *m, ml_alt *cur, ma *call, ma *type)
 
 int ml_set_finish(metta_m *m, ml_alt *cur, ma *call, ma *a, ma *b)
 {
-    metta *mt = m->mt;
-    const char *name = MA_NAME(ARG(0));
-    ma *out = ma_expr(mt, a->nptr + (b ? b->nptr : 0));
-    if (!out)
-        return m->err = RT_ENOMEM;
-    uint32_t n;
-    int rc = ml_set_combine(out, a, b, name[0], &n);
+    ma *out;
+    int rc = ml_set_combine(m->mt, a, b, MA_NAME(ARG(0))[0], &out);
     if (rc)
         return m->err = rc;
     m->multi = 1; /* several results: keep their order */
-    for (uint32_t i = n; i-- > 0;)
+    for (uint32_t i = out->nptr; i-- > 0;)
         if (mm_ret(m, cur, MA_ITEMS(out)[i], cur->b))
             return m->err;
     return 0;
