@@ -9,6 +9,18 @@
 
 enum { STEP = 4, TRIES = 64, PAD = 31, NCODE = 4, NRUN_MIN = 4, NRUN_START = 0x1E };
 
+static inline uint64_t filt_bits(uint64_t hv)
+{
+    return (UINT64_C(1) << (hv >> 20 & 63)) | (UINT64_C(1) << (hv >> 26 & 63));
+}
+
+/* 0 when the key of hash hv is certainly not in the index. */
+static inline int may_have(const agc_lzref *r, uint64_t hv)
+{
+    uint64_t m = filt_bits(hv);
+    return (r->filt[hv >> 32 & r->wmask] & m) == m;
+}
+
 int agc_lzref_init(agc_lzref *r, const uint8_t *ref, uint32_t len, uint32_t mml)
 {
     memset(r, 0, sizeof *r);
@@ -41,17 +53,24 @@ int agc_lzref_init(agc_lzref *r, const uint8_t *ref, uint32_t len, uint32_t mml)
     if (size < 8)
         size = 8;
     r->hmask = size - 1;
+    uint64_t words = 1;
+    while (words * 8 < cnt)
+        words <<= 1;
+    r->wmask = words - 1;
+    r->filt = rt_calloc(words, sizeof *r->filt);
+    if (!r->filt)
+        goto oom;
     int short_ht = len / STEP < 65535;
     if (short_ht) {
-        r->h16 = rt_malloc(size * sizeof *r->h16);
-        if (!r->h16)
+        r->c32 = rt_malloc(size * sizeof *r->c32);
+        if (!r->c32)
             goto oom;
-        memset(r->h16, 0xFF, size * sizeof *r->h16);
+        memset(r->c32, 0xFF, size * sizeof *r->c32);
     } else {
-        r->h32 = rt_malloc(size * sizeof *r->h32);
-        if (!r->h32)
+        r->c64 = rt_malloc(size * sizeof *r->c64);
+        if (!r->c64)
             goto oom;
-        memset(r->h32, 0xFF, size * sizeof *r->h32);
+        memset(r->c64, 0xFF, size * sizeof *r->c64);
     }
     for (uint32_t i = 0; i + r->key < rplen; i += STEP) {
         uint64_t x = 0;
@@ -63,16 +82,17 @@ int agc_lzref_init(agc_lzref *r, const uint8_t *ref, uint32_t len, uint32_t mml)
         }
         if (j < r->key)
             continue;
-        uint64_t h = rt_mix64(x) & r->hmask;
+        uint64_t hv = rt_mix64(x), h = hv & r->hmask;
+        r->filt[hv >> 32 & r->wmask] |= filt_bits(hv);
         for (uint32_t t = 0; t < TRIES; t++) {
             uint64_t c = (h + t) & r->hmask;
             if (short_ht) {
-                if (r->h16[c] == 0xFFFF) {
-                    r->h16[c] = (uint16_t)(i / STEP);
+                if ((r->c32[c] & 0xFFFFu) == 0xFFFFu) {
+                    r->c32[c] = (uint32_t)(hv >> 48) << 16 | i / STEP;
                     break;
                 }
-            } else if (r->h32[c] == 0xFFFFFFFFu) {
-                r->h32[c] = i / STEP;
+            } else if ((uint32_t)r->c64[c] == 0xFFFFFFFFu) {
+                r->c64[c] = (hv >> 32) << 32 | i / STEP;
                 break;
             }
         }
@@ -86,8 +106,9 @@ oom:
 void agc_lzref_free(agc_lzref *r)
 {
     rt_free(r->rp);
-    rt_free(r->h16);
-    rt_free(r->h32);
+    rt_free(r->c32);
+    rt_free(r->c64);
+    rt_free(r->filt);
     memset(r, 0, sizeof *r);
 }
 
@@ -144,26 +165,34 @@ static inline uint32_t common_prefix(const uint8_t *a, const uint8_t *b, uint32_
 }
 
 /* Longest candidate (backward + forward extension) of at least mml+1
- * symbols among the probed cells; returns 0 when none qualifies. */
-static int find_best(const agc_lzref *r, uint64_t code, const uint8_t *s, uint32_t max_len,
+ * symbols among the probed cells of the key hashed to hv; returns 0 when
+ * none qualifies. Callers ask may_have first. */
+static int find_best(const agc_lzref *r, uint64_t hv, const uint8_t *s, uint32_t max_len,
                      uint32_t nlit, uint32_t *ref_pos, uint32_t *lb, uint32_t *lf)
 {
-    uint64_t hp = rt_mix64(code) & r->hmask;
+    uint64_t hp = hv & r->hmask;
     uint32_t best = r->mml;
     uint32_t rplen = r->len + r->key;
     *lb = *lf = 0;
     for (uint32_t t = 0; t < TRIES; t++) {
         uint32_t cell;
-        if (r->h16) {
-            if (r->h16[hp] == 0xFFFF)
+        if (r->c32) {
+            uint32_t c = r->c32[hp];
+            if ((c & 0xFFFFu) == 0xFFFFu)
                 break;
-            cell = r->h16[hp];
+            hp = (hp + 1) & r->hmask;
+            if (c >> 16 != (uint32_t)(hv >> 48))
+                continue;
+            cell = c & 0xFFFFu;
         } else {
-            if (r->h32[hp] == 0xFFFFFFFFu)
+            uint64_t c = r->c64[hp];
+            if ((uint32_t)c == 0xFFFFFFFFu)
                 break;
-            cell = r->h32[hp];
+            hp = (hp + 1) & r->hmask;
+            if (c >> 32 != hv >> 32)
+                continue;
+            cell = (uint32_t)c;
         }
-        hp = (hp + 1) & r->hmask;
         uint32_t h = cell * STEP;
         const uint8_t *p = r->rp + h;
         uint32_t lim = max_len < rplen - h ? max_len : rplen - h;
@@ -241,7 +270,8 @@ int agc_lz_encode(const agc_lzref *r, const uint8_t *t, uint32_t n, rt_buf *out)
             continue;
         }
         uint32_t pos = 0, lb, lf;
-        if (!find_best(r, x, t + i, n - i, nlit, &pos, &lb, &lf)) {
+        uint64_t hv = rt_mix64(x);
+        if (!may_have(r, hv) || !find_best(r, hv, t + i, n - i, nlit, &pos, &lb, &lf)) {
             if (rt_buf_putc(out, (uint8_t)('A' + t[i])))
                 return RT_ENOMEM;
             i++;
@@ -331,7 +361,8 @@ uint32_t agc_lz_estimate(const agc_lzref *r, const uint8_t *t, uint32_t n, uint3
             continue;
         }
         uint32_t pos = 0, lb, lf;
-        if (!find_best(r, x, t + i, n - i, nlit, &pos, &lb, &lf)) {
+        uint64_t hv = rt_mix64(x);
+        if (!may_have(r, hv) || !find_best(r, hv, t + i, n - i, nlit, &pos, &lb, &lf)) {
             est++;
             i++;
             pred++;
@@ -383,7 +414,8 @@ void agc_lz_costs(const agc_lzref *r, const uint8_t *t, uint32_t n, int prefix, 
             continue;
         }
         uint32_t pos = 0, lb, lf;
-        if (!find_best(r, x, t + i, n - i, nlit, &pos, &lb, &lf)) {
+        uint64_t hv = rt_mix64(x);
+        if (!may_have(r, hv) || !find_best(r, hv, t + i, n - i, nlit, &pos, &lb, &lf)) {
             costs[i] = 1;
             i++;
             pred++;

@@ -32,8 +32,10 @@ typedef struct agc_lzref {
     uint32_t len;       /* |R| */
     uint32_t mml, key;  /* key = mml - 3 */
     uint64_t key_mask;
-    uint16_t *h16;      /* exactly one of h16/h32 is set */
-    uint32_t *h32;
+    uint32_t *c32;      /* exactly one of c32/c64 is set */
+    uint64_t *c64;
+    uint64_t *filt;     /* Bloom words */
+    uint64_t wmask;     /* words - 1 */
     uint64_t hmask;
 } agc_lzref;
 

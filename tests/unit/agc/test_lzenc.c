@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,12 +150,52 @@ static void unrelated_text_is_literals(void **state)
     agc_lzref_free(&z);
 }
 
+/* A stretch copied from the reference is one match, wherever it starts:
+ * every indexed key must get through the index's filter and tag checks.
+ * Stretches of 21-28 symbols hold only one or two indexed keys, so losing
+ * a key shows as literals (in longer ones the backward extension of a
+ * later key would hide it). Two reference lengths cover both cell widths
+ * (u32 below 4 * 65535 symbols, u64 above). */
+static void copied_stretch_is_one_match(void **state)
+{
+    (void)state;
+    static const uint32_t lens[] = {60000, 300000};
+    uint64_t seed = 5;
+    for (int li = 0; li < 2; li++) {
+        uint32_t n = lens[li];
+        uint8_t *r = malloc(n);
+        assert_non_null(r);
+        for (uint32_t i = 0; i < n; i++)
+            r[i] = (uint8_t)(rng(&seed) % 4);
+        agc_lzref z;
+        assert_int_equal(agc_lzref_init(&z, r, n, 20), 0);
+        rt_buf out = {0};
+        for (int k = 0; k < 2000; k++) {
+            uint32_t len = k % 2 ? 21 + (uint32_t)(rng(&seed) % 8)
+                                 : 100 + (uint32_t)(rng(&seed) % 3000);
+            uint32_t off = (uint32_t)(rng(&seed) % (n - len));
+            assert_int_equal(agc_lz_encode(&z, r + off, len, &out), 0);
+            /* "off,len-20." at most: no literal anywhere. */
+            char want[32];
+            int w = snprintf(want, sizeof want, "%u,%u.", off, len - 20);
+            assert_int_equal(out.n, (size_t)w);
+            assert_memory_equal(out.v, want, (size_t)w);
+            assert_int_equal(agc_lz_estimate(&z, r + off, len, 1u << 30),
+                             (uint32_t)w);
+        }
+        rt_vec_free(&out);
+        agc_lzref_free(&z);
+        free(r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hand_worked_snp),
         cmocka_unit_test(roundtrip_random),
         cmocka_unit_test(unrelated_text_is_literals),
+        cmocka_unit_test(copied_stretch_is_one_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
