@@ -11,7 +11,8 @@ enum { STEP = 4, TRIES = 64, PAD = 31, NCODE = 4, NRUN_MIN = 4, NRUN_START = 0x1
 
 static inline uint64_t filt_bits(uint64_t hv)
 {
-    return (UINT64_C(1) << (hv >> 20 & 63)) | (UINT64_C(1) << (hv >> 26 & 63));
+    return (UINT64_C(1) << (hv >> 14 & 63)) | (UINT64_C(1) << (hv >> 20 & 63)) |
+           (UINT64_C(1) << (hv >> 26 & 63));
 }
 
 /* 0 when the key of hash hv is certainly not in the index. */
@@ -54,7 +55,7 @@ int agc_lzref_init(agc_lzref *r, const uint8_t *ref, uint32_t len, uint32_t mml)
         size = 8;
     r->hmask = size - 1;
     uint64_t words = 1;
-    while (words * 8 < cnt)
+    while (words * 4 < cnt)
         words <<= 1;
     r->wmask = words - 1;
     r->filt = rt_calloc(words, sizeof *r->filt);

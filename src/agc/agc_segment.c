@@ -43,15 +43,34 @@ int agc_segment_contig(const uint8_t *s, size_t n, uint32_t k, const agc_sset *s
 int agc_segment_hits(const uint8_t *s, size_t n, size_t from, size_t to, uint32_t k,
                      const agc_sset *splitters, agc_hit_vec *out)
 {
-    /* The k-mer kept left-aligned on both strands; stale bits from before a
-     * reset are shifted out by the time `run` reaches k again. */
+    /* The k-mer kept left-aligned on both strands. The reverse strand's
+     * stale low bits are masked when it is used, not when it is updated:
+     * the update is the loop's one serial dependency, and at two
+     * operations a base it no longer limits the scan. */
     const unsigned sh = 64 - 2 * k;
     const uint64_t lmask = ~(uint64_t)0 << sh;
     uint64_t dir = 0, rc = 0;
     uint32_t run = 0;
     if (to > n)
         to = n;
+    if (!splitters->slot)
+        return RT_OK;
+    /* The set's filter in locals: the compiler would reload it from the set
+     * on every symbol, since the hit list is written in the same loop. */
+    const uint64_t *filt = splitters->filter;
+    const unsigned fsh = 64 - splitters->fbits;
     size_t i = from >= k - 1 ? from - (k - 1) : 0;
+    /* Warm up on the k-1 symbols before `from`, which only feed k-mers. */
+    for (; i < from && i < to; i++) {
+        unsigned c = s[i];
+        if (c > 3) {
+            run = 0;
+            continue;
+        }
+        dir = (dir << 2) | ((uint64_t)c << sh);
+        rc = (rc >> 2) | ((uint64_t)(3 - c) << 62);
+        run++;
+    }
     for (; i < to; i++) {
         unsigned c = s[i];
         if (c > 3) {
@@ -59,13 +78,15 @@ int agc_segment_hits(const uint8_t *s, size_t n, size_t from, size_t to, uint32_
             continue;
         }
         dir = (dir << 2) | ((uint64_t)c << sh);
-        rc = ((rc >> 2) | ((uint64_t)(3 - c) << 62)) & lmask;
-        if (++run < k || i < from)
+        rc = (rc >> 2) | ((uint64_t)(3 - c) << 62);
+        if (++run < k)
             continue;
-        uint64_t d = dir < rc ? dir : rc;
-        if (!agc_sset_has(splitters, d))
+        uint64_t r = rc & lmask;
+        uint64_t d = dir < r ? dir : r;
+        uint64_t f = (d * AGC_SSET_MUL) >> fsh;
+        if (!(filt[f >> 6] >> (f & 63) & 1) || !agc_sset_has(splitters, d))
             continue;
-        agc_hit h = {i, d, (uint8_t)((dir <= rc) | ((rc <= dir) << 1))};
+        agc_hit h = {i, d, (uint8_t)((dir <= r) | ((r <= dir) << 1))};
         if (rt_vec_push(out, h))
             return RT_ENOMEM;
     }
