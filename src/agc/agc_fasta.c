@@ -41,14 +41,31 @@ int agc_fasta_open(agc_fasta **out, const char *path)
     return RT_OK;
 }
 
-/* Branch-free: every byte is stored, and the position advances only for
- * kept ones (dst has room for n codes). */
+/* Eight bytes at a time while none of them is dropped (only SKIP has its
+ * top bit set), then byte by byte: every byte is stored and the position
+ * advances only for kept ones (dst has room for n codes). The eight-byte
+ * step has no dependency from one byte's position to the next, which the
+ * byte loop has. */
 static size_t convert(const uint8_t *tab, const uint8_t *src, size_t n, uint8_t *dst,
                       uint64_t *nbad)
 {
-    size_t m = 0;
+    const uint64_t ones = 0x0101010101010101ULL;
+    size_t m = 0, i = 0;
     uint64_t bad = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w = 0;
+        for (unsigned j = 0; j < 8; j++)
+            w |= (uint64_t)tab[src[i + j]] << (8 * j);
+        if (w & (ones << 7))
+            break;
+        uint64_t lo = w & (ones * 0x0F);
+        memcpy(dst + m, &lo, 8);
+        m += 8;
+        /* T_BAD is the one code with both bits 0x40 and 0x04 set; the
+         * multiply sums the eight 0/1 bytes into the top one. */
+        bad += ((w & (w >> 4) & (ones << 2)) >> 2) * ones >> 56;
+    }
+    for (; i < n; i++) {
         uint8_t t = tab[src[i]];
         dst[m] = t & 0x0F;
         m += t != T_SKIP;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "agc/agc_codec.h"
 #include "agc/agc_fasta.h"
 #include "kindred/rt.h"
 
@@ -124,6 +125,40 @@ static void convert_table(void **state)
     assert_int_equal(bad, 6);
 }
 
+/* Long runs take an eight-byte path: random text, mostly bases with bad
+ * letters, IUPAC codes and dropped bytes at every offset, against a
+ * byte-by-byte reading of the code table. */
+static void convert_long_runs(void **state)
+{
+    (void)state;
+    const char *pool = "ACGTACGTACGTacgtNRYnXZ@\x80\xff\r -1";
+    size_t np = strlen(pool);
+    uint8_t src[600], got[600], want[600];
+    uint64_t seed = 3;
+    for (int round = 0; round < 3000; round++) {
+        size_t n = (size_t)(round % 600);
+        unsigned rare = 1 + (unsigned)(round % 50);
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            unsigned r = (unsigned)(seed >> 33);
+            src[i] = (uint8_t)(r % rare ? "ACGT"[r / rare % 4] : pool[r / rare % np]);
+        }
+        size_t m = 0;
+        uint64_t wbad = 0, gbad = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint8_t c = agc_char2code[src[i]];
+            if (c == AGC_CODE_SKIP)
+                continue;
+            wbad += c > 15;
+            want[m++] = c > 15 ? 4 : c;
+        }
+        size_t g = agc_fasta_convert(src, n, got, &gbad);
+        assert_int_equal(g, m);
+        assert_memory_equal(got, want, m);
+        assert_int_equal(gbad, wbad);
+    }
+}
+
 static void missing_file(void **state)
 {
     (void)state;
@@ -150,7 +185,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(mixed_input),     cmocka_unit_test(text_before_header),
         cmocka_unit_test(gzip_members),    cmocka_unit_test(convert_table),
-        cmocka_unit_test(missing_file),
+        cmocka_unit_test(missing_file),    cmocka_unit_test(convert_long_runs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
