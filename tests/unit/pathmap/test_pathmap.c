@@ -437,7 +437,7 @@ static void foreach_stop(void **st)
     pm_free(t);
 }
 
-/* A node of every fan-out from 1 to 20 children (narrow nodes hold up to
+/* A node of every fan-out from 1 to 40 children (narrow nodes hold up to
  * 16, so this crosses the narrow/wide switch), the children spread over
  * the byte range with gaps: every byte 0..255 must be found exactly when
  * it is a child, by a single lookup and by a batch, whether the trie was
@@ -445,12 +445,12 @@ static void foreach_stop(void **st)
 static void fanouts(void **st)
 {
     (void)st;
-    for (unsigned nk = 1; nk <= 20; nk++) {
+    for (unsigned nk = 1; nk <= 40; nk++) {
         uint8_t is_kid[256] = {0};
-        pm_kv kv[20];
-        uint8_t keys[20][2];
+        pm_kv kv[40];
+        uint8_t keys[40][2];
         for (unsigned i = 0; i < nk; i++) {
-            unsigned b = nk + i * (230u / nk); /* distinct, increasing, < 251 */
+            unsigned b = nk + i * (215u / nk); /* distinct, increasing, <= 255 */
             is_kid[b] = 1;
             keys[i][0] = 'p';
             keys[i][1] = (uint8_t)b;
