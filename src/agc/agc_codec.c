@@ -196,6 +196,52 @@ static void tuple_shape(uint8_t maxv, unsigned *nb, unsigned *base)
         *nb = 1, *base = 256;
 }
 
+/* Bytes equal to zero in x, as a count: each byte's top bit is set when
+ * any of its bits is (no carry leaves a byte), then the clear ones are
+ * summed into the top byte by a multiply. */
+static inline uint32_t zero_bytes8(uint64_t x)
+{
+    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7FULL;
+    uint64_t z = ~(((x & lo7) + lo7) | x) & ~lo7;
+    return (uint32_t)(((z >> 7) * 0x0101010101010101ULL) >> 56);
+}
+
+/* #{j < m : a[j] == b[j]} and #{j < m : a[j] < 4}, eight bytes a step: the
+ * test runs 28 times over every new reference segment. */
+static void periodic_counts(const uint8_t *a, const uint8_t *b, size_t m, uint64_t *eq,
+                            uint64_t *acgt)
+{
+    const uint64_t hi6 = 0xFCFCFCFCFCFCFCFCULL;
+    uint64_t e = 0, g = 0;
+    size_t j = 0;
+    for (; j + 8 <= m; j += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + j, 8);
+        memcpy(&y, b + j, 8);
+        e += zero_bytes8(x ^ y);
+        g += zero_bytes8(x & hi6);
+    }
+    for (; j < m; j++) {
+        e += a[j] == b[j];
+        g += a[j] < 4;
+    }
+    *eq = e;
+    *acgt = g;
+}
+
+int agc_periodic(const uint8_t *s, size_t n)
+{
+    /* cnt / acgt >= 0.5 exactly when 2 cnt >= acgt: the quotient of two
+     * integers below 2^53 rounds to 0.5 only when it is 0.5. */
+    for (size_t i = 4; i < 32 && i < n; i++) {
+        uint64_t cnt, acgt;
+        periodic_counts(s, s + i, n - i, &cnt, &acgt);
+        if (acgt && 2 * cnt >= acgt)
+            return 1;
+    }
+    return 0;
+}
+
 size_t agc_tuples_bound(size_t n)
 {
     return n + 2;

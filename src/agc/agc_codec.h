@@ -73,6 +73,11 @@ void agc_group_sname(char *dst, uint32_t group, char kind);
  * dst (cap bytes) and sets *out_len; RT_ERANGE when cap is too small. */
 size_t agc_tuples_bound(size_t n);
 int agc_tuples_pack(const uint8_t *src, size_t n, uint8_t *dst, size_t cap, size_t *out_len);
+/* 1 when a reference segment is periodic enough to go out as plain zstd
+ * rather than tuples: for some shift i in 4..31, the symbols equal to the
+ * one i further on are at least half the ACGT symbols among the first n-i
+ * (format spec 4.2). */
+int agc_periodic(const uint8_t *s, size_t n);
 /* Number of symbols a packed buffer expands to; RT_EFORMAT on a bad marker. */
 int agc_tuples_count(const uint8_t *t, size_t tlen, size_t *n);
 /* Expand into dst (cap >= agc_tuples_count); RT_EFORMAT on a digit out of

@@ -223,30 +223,11 @@ static int emit_compressed(cworker *w, cgroup *g, const uint8_t *raw, size_t nra
     return add_part(g, w->tmp.v, w->tmp.n, &marker, 1, nraw, is_ref);
 }
 
-/* Periodic references compress better as plain zstd than as tuples. */
-static int is_periodic(const uint8_t *s, uint32_t n)
-{
-    double best = 0.0;
-    for (uint32_t i = 4; i < 32; i++) {
-        uint32_t cnt = 0, acgt = 0;
-        for (uint32_t j = 0; (size_t)j + i < n; j++) {
-            cnt += s[j] == s[j + i];
-            acgt += s[j] < 4;
-        }
-        double frac = acgt ? (double)cnt / acgt : 0.0;
-        if (frac > best) {
-            best = frac;
-            if (best >= 0.5)
-                break;
-        }
-    }
-    return best >= 0.5;
-}
-
 static int store_ref(cworker *w, cgroup *g, const uint8_t *s, uint32_t n, uint32_t mml)
 {
     int rc;
-    if (is_periodic(s, n)) {
+    /* Periodic references compress better as plain zstd than as tuples. */
+    if (agc_periodic(s, n)) {
         rc = emit_compressed(w, g, s, n, s, n, 19, 0, 1);
     } else {
         size_t tl = 0, cap = agc_tuples_bound(n);

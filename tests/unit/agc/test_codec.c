@@ -286,6 +286,58 @@ static void letters_copy_matches_naive(void **state)
     }
 }
 
+/* The periodicity test against its description in the format spec (4.2),
+ * read literally: fractions in floating point, the maximum tracked with an
+ * early stop. Inputs: random codes with a repeat unit of 1..40 symbols
+ * copied with a chosen error rate, N runs and IUPAC codes, lengths from 0
+ * to 3000 so that both the word loop and its tail are exercised. */
+static int spec_periodic(const uint8_t *s, size_t n)
+{
+    double best = 0.0;
+    for (size_t i = 4; i <= 31; i++) {
+        double cnt = 0, acgt = 0;
+        for (size_t j = 0; j + i < n; j++) {
+            cnt += s[j] == s[j + i];
+            acgt += s[j] < 4;
+        }
+        double frac = acgt > 0 ? cnt / acgt : 0.0;
+        if (frac > best)
+            best = frac;
+        if (best >= 0.5)
+            break;
+    }
+    return best >= 0.5;
+}
+
+static void periodic_matches_spec(void **state)
+{
+    (void)state;
+    uint8_t s[3000];
+    uint64_t x = 99;
+    int seen[2] = {0, 0};
+    for (int round = 0; round < 4000; round++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t n = (size_t)(x >> 33) % (round < 400 ? 40 : 3000);
+        unsigned unit = 1 + (unsigned)(x >> 20) % 40, err = (unsigned)(x >> 10) % 100;
+        unsigned alpha = round % 3 == 0 ? 16 : 4;
+        for (size_t j = 0; j < n; j++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            unsigned r = (unsigned)(x >> 33);
+            if (j >= unit && r % 100 >= err)
+                s[j] = s[j - unit];
+            else
+                s[j] = (uint8_t)(r / 100 % alpha);
+            if (round % 5 == 0 && r % 997 < 5)
+                s[j] = 4;   /* N */
+        }
+        int want = spec_periodic(s, n);
+        assert_int_equal(agc_periodic(s, n), want);
+        seen[want]++;
+    }
+    /* Both answers occur often enough for the comparison to mean something. */
+    assert_true(seen[0] > 500 && seen[1] > 500);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +349,7 @@ int main(void)
         cmocka_unit_test(revcomp_long_matches_naive),
         cmocka_unit_test(letters_match_table),
         cmocka_unit_test(letters_copy_matches_naive),
+        cmocka_unit_test(periodic_matches_spec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
