@@ -50,7 +50,7 @@ int agc_segment_hits(const uint8_t *s, size_t n, size_t from, size_t to, uint32_
     const unsigned sh = 64 - 2 * k;
     const uint64_t lmask = ~(uint64_t)0 << sh;
     uint64_t dir = 0, rc = 0;
-    uint32_t run = 0;
+    size_t run = 0;     /* as wide as a contig's length */
     if (to > n)
         to = n;
     if (!splitters->slot)
@@ -60,17 +60,6 @@ int agc_segment_hits(const uint8_t *s, size_t n, size_t from, size_t to, uint32_
     const uint64_t *filt = splitters->filter;
     const unsigned fsh = 64 - splitters->fbits;
     size_t i = from >= k - 1 ? from - (k - 1) : 0;
-    /* Warm up on the k-1 symbols before `from`, which only feed k-mers. */
-    for (; i < from && i < to; i++) {
-        unsigned c = s[i];
-        if (c > 3) {
-            run = 0;
-            continue;
-        }
-        dir = (dir << 2) | ((uint64_t)c << sh);
-        rc = (rc >> 2) | ((uint64_t)(3 - c) << 62);
-        run++;
-    }
     for (; i < to; i++) {
         unsigned c = s[i];
         if (c > 3) {
@@ -79,7 +68,8 @@ int agc_segment_hits(const uint8_t *s, size_t n, size_t from, size_t to, uint32_
         }
         dir = (dir << 2) | ((uint64_t)c << sh);
         rc = (rc >> 2) | ((uint64_t)(3 - c) << 62);
-        if (++run < k)
+        /* The k-1 symbols before `from` only feed k-mers. */
+        if (++run < k || i < from)
             continue;
         uint64_t r = rc & lmask;
         uint64_t d = dir < r ? dir : r;
