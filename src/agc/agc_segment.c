@@ -73,8 +73,7 @@ int agc_segment_hits(const uint8_t *s, size_t n, size_t from, size_t to, uint32_
             continue;
         uint64_t r = rc & lmask;
         uint64_t d = dir < r ? dir : r;
-        uint64_t f = (d * AGC_SSET_MUL) >> fsh;
-        if (!(filt[f >> 6] >> (f & 63) & 1) || !agc_sset_has(splitters, d))
+        if (!agc_sset_may_have(filt, fsh, d) || !agc_sset_probe(splitters, d))
             continue;
         agc_hit h = {i, d, (uint8_t)((dir <= r) | ((r <= dir) << 1))};
         if (rt_vec_push(out, h))

@@ -44,13 +44,18 @@ typedef struct agc_sset {
 int agc_sset_build(agc_sset *s, const uint64_t *v, size_t n);
 void agc_sset_free(agc_sset *s);
 
-static inline int agc_sset_has(const agc_sset *s, uint64_t x)
+/* The filter alone: 0 when x is certainly not in the set. Takes the words
+ * and the shift (64 - fbits) rather than the set, so that a scan can keep
+ * them in registers. */
+static inline int agc_sset_may_have(const uint64_t *filter, unsigned fsh, uint64_t x)
 {
-    if (!s->slot)
-        return 0;
-    uint64_t f = (x * AGC_SSET_MUL) >> (64 - s->fbits);
-    if (!((s->filter[f >> 6] >> (f & 63)) & 1))
-        return 0;
+    uint64_t f = (x * AGC_SSET_MUL) >> fsh;
+    return (filter[f >> 6] >> (f & 63)) & 1;
+}
+
+/* The table lookup, for an x the filter let through. */
+static inline int agc_sset_probe(const agc_sset *s, uint64_t x)
+{
     size_t i = (size_t)rt_mix64(x) & s->mask;
     for (;;) {
         uint64_t y = s->slot[i];
@@ -60,6 +65,11 @@ static inline int agc_sset_has(const agc_sset *s, uint64_t x)
             return 0;
         i = (i + 1) & s->mask;
     }
+}
+
+static inline int agc_sset_has(const agc_sset *s, uint64_t x)
+{
+    return s->slot && agc_sset_may_have(s->filter, 64 - s->fbits, x) && agc_sset_probe(s, x);
 }
 
 /* One contig of the reference, borrowed. */
