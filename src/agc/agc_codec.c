@@ -196,47 +196,53 @@ static void tuple_shape(uint8_t maxv, unsigned *nb, unsigned *base)
         *nb = 1, *base = 256;
 }
 
-/* Bytes equal to zero in x, as a count: each byte's top bit is set when
- * any of its bits is (no carry leaves a byte), then the clear ones are
- * summed into the top byte by a multiply. */
-static inline uint32_t zero_bytes8(uint64_t x)
+/* #{j < m : a[j] == b[j]}, eight bytes a step: the test runs 28 times over
+ * every new reference segment. */
+static uint64_t count_equal(const uint8_t *a, const uint8_t *b, size_t m)
 {
-    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7FULL;
-    uint64_t z = ~(((x & lo7) + lo7) | x) & ~lo7;
-    return (uint32_t)(((z >> 7) * 0x0101010101010101ULL) >> 56);
-}
-
-/* #{j < m : a[j] == b[j]} and #{j < m : a[j] < 4}, eight bytes a step: the
- * test runs 28 times over every new reference segment. */
-static void periodic_counts(const uint8_t *a, const uint8_t *b, size_t m, uint64_t *eq,
-                            uint64_t *acgt)
-{
-    const uint64_t hi6 = 0xFCFCFCFCFCFCFCFCULL;
-    uint64_t e = 0, g = 0;
+    uint64_t e = 0;
     size_t j = 0;
     for (; j + 8 <= m; j += 8) {
         uint64_t x, y;
         memcpy(&x, a + j, 8);
         memcpy(&y, b + j, 8);
-        e += zero_bytes8(x ^ y);
-        g += zero_bytes8(x & hi6);
+        e += agc_zero_bytes8(x ^ y);
     }
-    for (; j < m; j++) {
+    for (; j < m; j++)
         e += a[j] == b[j];
-        g += a[j] < 4;
+    return e;
+}
+
+/* #{j < m : s[j] < 4}. */
+static uint64_t count_acgt(const uint8_t *s, size_t m)
+{
+    uint64_t g = 0;
+    size_t j = 0;
+    for (; j + 8 <= m; j += 8) {
+        uint64_t x;
+        memcpy(&x, s + j, 8);
+        g += agc_zero_bytes8(x & 0xFCFCFCFCFCFCFCFCULL);
     }
-    *eq = e;
-    *acgt = g;
+    for (; j < m; j++)
+        g += s[j] < 4;
+    return g;
 }
 
 int agc_periodic(const uint8_t *s, size_t n)
 {
-    /* cnt / acgt >= 0.5 exactly when 2 cnt >= acgt: the quotient of two
-     * integers below 2^53 rounds to 0.5 only when it is 0.5. */
-    for (size_t i = 4; i < 32 && i < n; i++) {
-        uint64_t cnt, acgt;
-        periodic_counts(s, s + i, n - i, &cnt, &acgt);
-        if (acgt && 2 * cnt >= acgt)
+    /* The answer is whether any shift qualifies, so the shifts go from 31
+     * down: the ACGT count of shift i covers s[0, n-i), one prefix that
+     * only grows, counted once rather than per shift. cnt / acgt >= 0.5
+     * exactly when 2 cnt >= acgt: the quotient of two integers below 2^53
+     * rounds to 0.5 only when it is 0.5. */
+    size_t covered = n > 31 ? n - 31 : 0;
+    uint64_t acgt = count_acgt(s, covered);
+    for (size_t i = 31; i >= 4; i--) {
+        if (i >= n)
+            continue;
+        for (; covered < n - i; covered++)
+            acgt += s[covered] < 4;
+        if (acgt && 2 * count_equal(s, s + i, n - i) >= acgt)
             return 1;
     }
     return 0;

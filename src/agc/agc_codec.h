@@ -73,6 +73,17 @@ void agc_group_sname(char *dst, uint32_t group, char kind);
  * dst (cap bytes) and sets *out_len; RT_ERANGE when cap is too small. */
 size_t agc_tuples_bound(size_t n);
 int agc_tuples_pack(const uint8_t *src, size_t n, uint8_t *dst, size_t cap, size_t *out_len);
+/* How many of the eight bytes of x are zero: a byte's top bit is set when
+ * any of its bits is (no carry leaves a byte), then the clear ones are
+ * summed into the top byte by a multiply. For byte-wise counts eight
+ * symbols a step. */
+static inline unsigned agc_zero_bytes8(uint64_t x)
+{
+    const uint64_t lo7 = 0x7F7F7F7F7F7F7F7FULL;
+    uint64_t z = ~(((x & lo7) + lo7) | x) & ~lo7;
+    return (unsigned)(((z >> 7) * 0x0101010101010101ULL) >> 56);
+}
+
 /* 1 when a reference segment is periodic enough to go out as plain zstd
  * rather than tuples: for some shift i in 4..31, the symbols equal to the
  * one i further on are at least half the ACGT symbols among the first n-i

@@ -61,9 +61,8 @@ static size_t convert(const uint8_t *tab, const uint8_t *src, size_t n, uint8_t 
         uint64_t lo = w & (ones * 0x0F);
         memcpy(dst + m, &lo, 8);
         m += 8;
-        /* T_BAD is the one code with both bits 0x40 and 0x04 set; the
-         * multiply sums the eight 0/1 bytes into the top one. */
-        bad += ((w & (w >> 4) & (ones << 2)) >> 2) * ones >> 56;
+        /* T_BAD is the one code with both bits 0x40 and 0x04 set. */
+        bad += 8 - agc_zero_bytes8(w & (w >> 4) & (ones << 2));
     }
     for (; i < n; i++) {
         uint8_t t = tab[src[i]];
