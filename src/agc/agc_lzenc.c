@@ -15,6 +15,11 @@ static inline uint64_t filt_bits(uint64_t hv)
            (UINT64_C(1) << (hv >> 26 & 63));
 }
 
+/* A cell's tag, from the top bits of its key's hash (layout in the
+ * header): written by the index build, compared by the lookups. */
+static inline uint32_t tag32(uint64_t hv) { return (uint32_t)(hv >> 48); }
+static inline uint64_t tag64(uint64_t hv) { return hv >> 32; }
+
 /* 0 when the key of hash hv is certainly not in the index. */
 static inline int may_have(const agc_lzref *r, uint64_t hv)
 {
@@ -89,11 +94,11 @@ int agc_lzref_init(agc_lzref *r, const uint8_t *ref, uint32_t len, uint32_t mml)
             uint64_t c = (h + t) & r->hmask;
             if (short_ht) {
                 if ((r->c32[c] & 0xFFFFu) == 0xFFFFu) {
-                    r->c32[c] = (uint32_t)(hv >> 48) << 16 | i / STEP;
+                    r->c32[c] = tag32(hv) << 16 | i / STEP;
                     break;
                 }
             } else if ((uint32_t)r->c64[c] == 0xFFFFFFFFu) {
-                r->c64[c] = (hv >> 32) << 32 | i / STEP;
+                r->c64[c] = tag64(hv) << 32 | i / STEP;
                 break;
             }
         }
@@ -182,7 +187,7 @@ static int find_best(const agc_lzref *r, uint64_t hv, const uint8_t *s, uint32_t
             if ((c & 0xFFFFu) == 0xFFFFu)
                 break;
             hp = (hp + 1) & r->hmask;
-            if (c >> 16 != (uint32_t)(hv >> 48))
+            if (c >> 16 != tag32(hv))
                 continue;
             cell = c & 0xFFFFu;
         } else {
@@ -190,7 +195,7 @@ static int find_best(const agc_lzref *r, uint64_t hv, const uint8_t *s, uint32_t
             if ((uint32_t)c == 0xFFFFFFFFu)
                 break;
             hp = (hp + 1) & r->hmask;
-            if (c >> 32 != hv >> 32)
+            if (c >> 32 != tag64(hv))
                 continue;
             cell = (uint32_t)c;
         }
