@@ -5,13 +5,17 @@
  * An unsorted batch is sorted first and then built bottom-up (pm_sorted.c),
  * which makes every node once at its final size; that beats inserting the
  * keys one by one, with or without a pool. The sort is a stable bucket
- * pass on the two bytes that follow the batch's common prefix L, then a
- * stable sort inside each bucket (insertion sort for a few items, a
- * counting pass on the next byte for big buckets, merge sort otherwise):
+ * pass on the byte (or, see want_wide, the two bytes) that follows the
+ * batch's common prefix L, then a stable sort inside each bucket
+ * (insertion sort for a few items, counting passes on the next bytes for
+ * big buckets, merge sort otherwise):
  *
- *   bucket(key) = 0                     len == L
- *               = 1 + x*257             len == L+1, key[L] = x
- *               = 2 + x*257 + y         len >= L+2, key[L] = x, key[L+1] = y
+ *   one byte:   bucket(key) = 0          len == L
+ *                           = 1 + x      len >= L+1, key[L] = x
+ *   two bytes:  bucket(key) = 0                     len == L
+ *                           = 1 + x*257             len == L+1, key[L] = x
+ *                           = 2 + x*257 + y         len >= L+2, key[L] = x,
+ *                                                   key[L+1] = y
  *
  * so bucket order is key order (a key sorts before its extensions) and
  * stability keeps repeats in input order, where the bottom-up build lets
@@ -46,7 +50,8 @@
  */
 #include "pathmap/pm_node.h"
 
-#define NBUCKETS (1u + 256u * 257u)
+#define NBUCKETS_WIDE (1u + 256u * 257u)
+#define NBUCKETS_NARROW 257u
 #define MIN_PARALLEL 2048
 #define MIN_SORTED 64      /* smaller batches are cheaper to insert */
 #define SAMPLE 8192
@@ -60,11 +65,14 @@ struct job;
 typedef struct build {
     const pm_kv *items;
     size_t n, lcp;
+    int wide;              /* buckets on two bytes, not one */
+    unsigned nb;           /* number of buckets */
     pm_kv *sorted;
     uint8_t *keys;         /* the keys' bytes again, in bucket order */
     size_t *hist;          /* [chunk][2][bucket]: item and byte counts, then
                             * write offsets into sorted and keys */
-    size_t *bstart;        /* bucket -> first index in sorted; [NBUCKETS] = n */
+    size_t *bstart;        /* bucket -> first index in sorted; [nb] = n */
+    size_t *kstart;        /* bucket -> first byte in keys; [nb] = total */
     struct job *parts;     /* np part jobs, claimed in order by the runners */
     size_t np;
     _Atomic size_t next_part;
@@ -139,14 +147,23 @@ static int build_range(pm_trie **out, const pm_kv *items, size_t n, pm_slab *sl)
     return 0;
 }
 
-static inline size_t bucket_of(const pm_kv *kv, size_t lcp)
+static inline size_t bucket_of(const pm_kv *kv, size_t lcp, int wide)
 {
     if (kv->len == lcp)
         return 0;
     size_t x = kv->key[lcp];
+    if (!wide)
+        return 1 + x;
     if (kv->len == lcp + 1)
         return 1 + x * 257;
     return 2 + x * 257 + kv->key[lcp + 1];
+}
+
+/* Whether bucket k can hold different keys; the others hold copies of one
+ * key, already in input order. */
+static inline int bucket_mixed(unsigned k, int wide)
+{
+    return wide ? k >= 2 && (k - 1) % 257 != 0 : k >= 1;
 }
 
 /* Byte order of two keys that agree on their first d bytes. Eight bytes
@@ -249,9 +266,9 @@ static void count_job(void *arg, int worker)
     job *j = arg;
     const build *b = j->b;
     (void)worker;
-    size_t *bytes = j->hist + NBUCKETS;
+    size_t *bytes = j->hist + b->nb;
     for (size_t i = j->lo; i < j->hi; i++) {
-        size_t k = bucket_of(&b->items[i], b->lcp);
+        size_t k = bucket_of(&b->items[i], b->lcp, b->wide);
         j->hist[k]++;
         bytes[k] += b->items[i].len;
     }
@@ -263,10 +280,10 @@ static void scatter_job(void *arg, int worker)
     job *j = arg;
     const build *b = j->b;
     (void)worker;
-    size_t *bytes = j->hist + NBUCKETS;
+    size_t *bytes = j->hist + b->nb;
     for (size_t i = j->lo; i < j->hi; i++) {
         const pm_kv *kv = &b->items[i];
-        size_t k = bucket_of(kv, b->lcp);
+        size_t k = bucket_of(kv, b->lcp, b->wide);
         pm_kv *o = &b->sorted[j->hist[k]++];
         uint8_t *kb = b->keys + bytes[k];
         bytes[k] += kv->len;
@@ -278,20 +295,43 @@ static void scatter_job(void *arg, int worker)
     j->rc = 0;
 }
 
+/* A sorted bucket's items still point at their key bytes in input order,
+ * spread over the bucket's whole stretch of keys[]. The bottom-up build
+ * reads every key several times in item order, and with buckets of
+ * thousands of keys those reads missed the first-level cache; laying the
+ * bytes out in item order once makes them sequential. */
+static void regroup_keys(pm_kv *v, size_t m, uint8_t *base, uint8_t *tmp)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < m; i++) {
+        copy_key(tmp + o, v[i].key, v[i].len);
+        o += v[i].len;
+    }
+    memcpy(base, tmp, o);
+    o = 0;
+    for (size_t i = 0; i < m; i++) {
+        v[i].key = base + o;
+        o += v[i].len;
+    }
+}
+
 static void part_job(void *arg, pm_slab *sl)
 {
     job *j = arg;
     build *b = j->b;
-    size_t big = 0;
+    size_t big = 0, bigk = 0;
     for (unsigned k = j->blo; k < j->bhi; k++) {
         size_t m = b->bstart[k + 1] - b->bstart[k];
-        /* Buckets below 2 + 257x hold copies of one key: nothing to sort. */
-        if (k >= 2 && (k - 1) % 257 != 0 && m > big)
-            big = m;
+        if (bucket_mixed(k, b->wide) && m > INSERTION_MAX) {
+            if (m > big)
+                big = m;
+            if (b->kstart[k + 1] - b->kstart[k] > bigk)
+                bigk = b->kstart[k + 1] - b->kstart[k];
+        }
     }
     pm_kv *tmp = NULL;
-    if (big > INSERTION_MAX) {
-        tmp = rt_malloc(big * sizeof *tmp);
+    if (big) {
+        tmp = rt_malloc(big * sizeof *tmp + bigk);
         if (!tmp) {
             j->rc = RT_ENOMEM;
             return;
@@ -299,8 +339,11 @@ static void part_job(void *arg, pm_slab *sl)
     }
     for (unsigned k = j->blo; k < j->bhi; k++) {
         size_t s = b->bstart[k], m = b->bstart[k + 1] - s;
-        if (m > 1 && k >= 2 && (k - 1) % 257 != 0)
-            sort_run(b->sorted + s, m, tmp, b->lcp + 2, 0);
+        if (m < 2 || !bucket_mixed(k, b->wide))
+            continue;
+        sort_run(b->sorted + s, m, tmp, b->lcp + 1 + (size_t)b->wide, 0);
+        if (m > INSERTION_MAX)
+            regroup_keys(b->sorted + s, m, b->keys + b->kstart[k], (uint8_t *)(tmp + big));
     }
     rt_free(tmp);
     size_t lo = b->bstart[j->blo], hi = b->bstart[j->bhi];
@@ -360,6 +403,27 @@ static size_t common_prefix(const pm_kv *items, size_t n)
     return lcp;
 }
 
+/* Buckets on one byte are far cheaper to fill: the scatter writes to 257
+ * places, which stay in cache, where two bytes make it write to 65,793
+ * places all over memory and miss on nearly every item. The second byte is
+ * then sorted inside each bucket, in cache. Two bytes are kept for batches
+ * whose byte after the common prefix takes few values (keys like
+ * "cat<NNN>:..."), where one byte would leave buckets too big to balance
+ * the threads. The sample decides; the resulting trie is the same. */
+static int want_wide(const pm_kv *items, size_t n, size_t lcp, size_t nc)
+{
+    if (nc == 1)
+        return 0;
+    size_t ns = n < SAMPLE ? n : SAMPLE, step = n / ns, cnt[257] = {0}, top = 0;
+    for (size_t i = 0; i < ns; i++) {
+        const pm_kv *kv = &items[i * step];
+        size_t k = bucket_of(kv, lcp, 0);
+        if (++cnt[k] > top)
+            top = cnt[k];
+    }
+    return top * nc * 8 > ns;
+}
+
 static int build_unsorted(pm_trie **out, const pm_kv *items, size_t n, rt_pool *pool)
 {
     int nt = pool ? rt_pool_nthreads(pool) : 1;
@@ -368,18 +432,22 @@ static int build_unsorted(pm_trie **out, const pm_kv *items, size_t n, rt_pool *
     if (nt > 64)
         nt = 64;
     size_t nc = (size_t)nt;
-    build b = {items, n, common_prefix(items, n), NULL, NULL, NULL, NULL, NULL, 0, 0};
+    build b = {items, n, common_prefix(items, n), 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0};
+    b.wide = want_wide(items, n, b.lcp, nc);
+    b.nb = b.wide ? NBUCKETS_WIDE : NBUCKETS_NARROW;
+    const size_t nb = b.nb;
     int rc = RT_ENOMEM;
     job *js = rt_calloc(nc, sizeof *js);
     b.sorted = rt_malloc(n * sizeof *b.sorted);
-    b.hist = rt_calloc(nc * 2 * NBUCKETS, sizeof *b.hist);
-    b.bstart = rt_malloc((NBUCKETS + 1) * sizeof *b.bstart);
-    if (!js || !b.sorted || !b.hist || !b.bstart)
+    b.hist = rt_calloc(nc * 2 * nb, sizeof *b.hist);
+    b.bstart = rt_malloc((nb + 1) * sizeof *b.bstart);
+    b.kstart = rt_malloc((nb + 1) * sizeof *b.kstart);
+    if (!js || !b.sorted || !b.hist || !b.bstart || !b.kstart)
         goto done;
 
     for (size_t c = 0; c < nc; c++) {
         js[c].b = &b;
-        js[c].hist = b.hist + c * 2 * NBUCKETS;
+        js[c].hist = b.hist + c * 2 * nb;
         js[c].lo = n * c / nc;
         js[c].hi = n * (c + 1) / nc;
     }
@@ -387,18 +455,20 @@ static int build_unsorted(pm_trie **out, const pm_kv *items, size_t n, rt_pool *
         goto done;
     /* Chunk c's items of bucket k go after those of chunks before it. */
     size_t acc = 0, bacc = 0;
-    for (size_t k = 0; k < NBUCKETS; k++) {
+    for (size_t k = 0; k < nb; k++) {
         b.bstart[k] = acc;
+        b.kstart[k] = bacc;
         for (size_t c = 0; c < nc; c++) {
-            size_t *h = b.hist + c * 2 * NBUCKETS;
-            size_t m = h[k], mb = h[NBUCKETS + k];
+            size_t *h = b.hist + c * 2 * nb;
+            size_t m = h[k], mb = h[nb + k];
             h[k] = acc;
-            h[NBUCKETS + k] = bacc;
+            h[nb + k] = bacc;
             acc += m;
             bacc += mb;
         }
     }
-    b.bstart[NBUCKETS] = acc;
+    b.bstart[nb] = acc;
+    b.kstart[nb] = bacc;
     b.keys = rt_malloc(bacc ? bacc : 1);
     if (!b.keys) {
         rc = RT_ENOMEM;
@@ -415,16 +485,16 @@ static int build_unsorted(pm_trie **out, const pm_kv *items, size_t n, rt_pool *
         goto done;
     }
     unsigned k = 0;
-    for (size_t j = 0; j < want && k < NBUCKETS; j++) {
+    for (size_t j = 0; j < want && k < nb; j++) {
         size_t goal = n * (j + 1) / want;
         job *pj = &b.parts[b.np++];
         pj->b = &b;
         pj->blo = k;
-        while (k < NBUCKETS && (b.bstart[k + 1] <= goal || k == pj->blo))
+        while (k < nb && (b.bstart[k + 1] <= goal || k == pj->blo))
             k++;
         pj->bhi = k;
     }
-    b.parts[b.np - 1].bhi = NBUCKETS;
+    b.parts[b.np - 1].bhi = nb;
     atomic_init(&b.next_part, 0);
     if ((rc = run_all(pool, js, nc, runner_job)) == 0)
         for (size_t j = 0; j < b.np && !rc; j++)
@@ -446,6 +516,7 @@ done:
     rt_free(b.parts);
     rt_free(js);
     rt_free(b.bstart);
+    rt_free(b.kstart);
     rt_free(b.hist);
     rt_free(b.sorted);
     rt_free(b.keys);

@@ -1,7 +1,10 @@
 /*
  * Model test of pm_build on unsorted batches, the path that sorts the batch
- * (a bucket pass on the two bytes after the common prefix, then each bucket)
- * before building bottom-up. Batch sizes straddle the thresholds where the
+ * (a bucket pass on the one or two bytes after the common prefix, then each
+ * bucket) before building bottom-up. Without a pool, and with a pool when
+ * the byte after the prefix takes many values, the buckets are on one byte
+ * (build_wide); with a pool and few values, on two (build_binary,
+ * build_one_bucket). Batch sizes straddle the thresholds where the
  * build switches from inserts to sorting and from one thread to a pool.
  * Keys share a random common prefix and then end right there, one byte
  * later, or further on, so every bucket form is hit; repeats with distinct
