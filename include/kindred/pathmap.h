@@ -329,7 +329,7 @@ struct pm_kv {
 /*
  * Build a trie from n items. When a key repeats, the later item's value
  * wins (as if inserted in order). The batch is sorted (a stable bucket sort
- * on the two bytes after the batch's common prefix, then each bucket) and
+ * on the byte, or two, after the batch's common prefix, then each bucket) and
  * built bottom-up, every node made once at its final size; a batch whose
  * keys are already in byte order (memcmp order, a key before its
  * extensions; repeats adjacent) is detected in one pass and skips the sort.
