@@ -66,13 +66,12 @@ typedef struct build {
     const pm_kv *items;
     size_t n, lcp;
     int wide;              /* buckets on two bytes, not one */
-    unsigned nb;           /* number of buckets */
     pm_kv *sorted;
     uint8_t *keys;         /* the keys' bytes again, in bucket order */
     size_t *hist;          /* [chunk][2][bucket]: item and byte counts, then
                             * write offsets into sorted and keys */
-    size_t *bstart;        /* bucket -> first index in sorted; [nb] = n */
-    size_t *kstart;        /* bucket -> first byte in keys; [nb] = total */
+    size_t *bstart;        /* bucket -> first index in sorted; [NB] = n */
+    size_t *kstart;        /* bucket -> first byte in keys; [NB] = total */
     struct job *parts;     /* np part jobs, claimed in order by the runners */
     size_t np;
     _Atomic size_t next_part;
@@ -157,6 +156,11 @@ static inline size_t bucket_of(const pm_kv *kv, size_t lcp, int wide)
     if (kv->len == lcp + 1)
         return 1 + x * 257;
     return 2 + x * 257 + kv->key[lcp + 1];
+}
+
+static inline size_t nbuckets(int wide)
+{
+    return wide ? NBUCKETS_WIDE : NBUCKETS_NARROW;
 }
 
 /* Whether bucket k can hold different keys; the others hold copies of one
@@ -266,7 +270,7 @@ static void count_job(void *arg, int worker)
     job *j = arg;
     const build *b = j->b;
     (void)worker;
-    size_t *bytes = j->hist + b->nb;
+    size_t *bytes = j->hist + nbuckets(b->wide);
     for (size_t i = j->lo; i < j->hi; i++) {
         size_t k = bucket_of(&b->items[i], b->lcp, b->wide);
         j->hist[k]++;
@@ -280,7 +284,7 @@ static void scatter_job(void *arg, int worker)
     job *j = arg;
     const build *b = j->b;
     (void)worker;
-    size_t *bytes = j->hist + b->nb;
+    size_t *bytes = j->hist + nbuckets(b->wide);
     for (size_t i = j->lo; i < j->hi; i++) {
         const pm_kv *kv = &b->items[i];
         size_t k = bucket_of(kv, b->lcp, b->wide);
@@ -432,10 +436,9 @@ static int build_unsorted(pm_trie **out, const pm_kv *items, size_t n, rt_pool *
     if (nt > 64)
         nt = 64;
     size_t nc = (size_t)nt;
-    build b = {items, n, common_prefix(items, n), 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0};
+    build b = {.items = items, .n = n, .lcp = common_prefix(items, n)};
     b.wide = want_wide(items, n, b.lcp, nc);
-    b.nb = b.wide ? NBUCKETS_WIDE : NBUCKETS_NARROW;
-    const size_t nb = b.nb;
+    const size_t nb = nbuckets(b.wide);
     int rc = RT_ENOMEM;
     job *js = rt_calloc(nc, sizeof *js);
     b.sorted = rt_malloc(n * sizeof *b.sorted);
