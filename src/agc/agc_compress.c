@@ -538,6 +538,7 @@ static void state_free(cstate *s)
             rt_vec_free(&w->nspl);
             rt_vec_free(&w->nfb);
             ZSTD_freeCCtx(w->cctx);
+            agc_zpack_free(w->zp);
         }
         rt_free(s->w);
     }
@@ -576,7 +577,7 @@ static int setup(cstate *s, const agc_create_opts *o)
         return RT_ENOMEM;
     for (int i = 0; i < s->nw; i++) {
         rt_arena_init(&s->w[i].arena, 1 << 20);
-        if (!(s->w[i].cctx = ZSTD_createCCtx()))
+        if (!(s->w[i].cctx = ZSTD_createCCtx()) || !(s->w[i].zp = agc_zpack_new()))
             return RT_ENOMEM;
     }
     return RT_OK;

@@ -27,6 +27,7 @@
 #include "agc/agc_lzenc.h"
 #include "agc/agc_segment.h"
 #include "agc/agc_splitter.h"
+#include "agc/agc_zpack.h"
 #include "kindred/rt.h"
 
 #define CG_RAW 16u          /* groups 0..15 hold raw segments */
@@ -132,6 +133,7 @@ typedef struct cworker {
     agc_u64vec nspl;        /* adaptive: new splitters found by this worker */
     agc_fbvec nfb;          /* and their fallback records */
     ZSTD_CCtx *cctx;
+    agc_zpack *zp;          /* large delta packs */
     int err;
 } cworker;
 

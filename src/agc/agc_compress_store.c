@@ -213,9 +213,10 @@ static int emit_compressed(cworker *w, cgroup *g, const uint8_t *raw, size_t nra
                            const uint8_t *src, size_t nsrc, int level, uint8_t marker,
                            int is_ref)
 {
-    int rc = is_ref || nsrc < PACK_TUNED_MIN ? agc_zstd_into(w->cctx, src, nsrc, level, &w->tmp)
-                    : agc_zstd_into_tuned(w->cctx, src, nsrc, level, PACK_MIN_MATCH,
-                                          PACK_TARGET_LEN, &w->tmp);
+    int rc = is_ref || nsrc < PACK_TUNED_MIN
+                 ? agc_zstd_into(w->cctx, src, nsrc, level, &w->tmp)
+                 : agc_zpack_compress(w->zp, w->cctx, src, nsrc, level, PACK_MIN_MATCH,
+                                      PACK_TARGET_LEN, &w->tmp);
     if (rc)
         return rc;
     if (w->tmp.n + 1 >= nraw)
