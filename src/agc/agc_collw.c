@@ -117,30 +117,6 @@ int agc_zstd_into(ZSTD_CCtx *cctx, const void *src, size_t n, int level, rt_buf 
     return RT_OK;
 }
 
-int agc_zstd_into_tuned(ZSTD_CCtx *cctx, const void *src, size_t n, int level, int min_match,
-                        int target_len, rt_buf *out)
-{
-    size_t cap = ZSTD_compressBound(n);
-    rt_vec_clear(out);
-    if (rt_vec_reserve(out, cap))
-        return RT_ENOMEM;
-    /* Parameters set here are sticky: start from a clean context, and
-     * leave it clean for the plain calls that share it. */
-    ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
-    size_t r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level);
-    if (!ZSTD_isError(r) && min_match)
-        r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_minMatch, min_match);
-    if (!ZSTD_isError(r) && target_len)
-        r = ZSTD_CCtx_setParameter(cctx, ZSTD_c_targetLength, target_len);
-    if (!ZSTD_isError(r))
-        r = ZSTD_compress2(cctx, out->v, cap, src, n);
-    ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
-    if (ZSTD_isError(r))
-        return RT_EFORMAT;
-    out->n = r;
-    return RT_OK;
-}
-
 int agc_collw_details(const agc_cw_sample *s, size_t n, uint32_t pred, uint32_t ngroups,
                       ZSTD_CCtx *cctx, rt_buf *out)
 {

@@ -63,10 +63,5 @@ int agc_collw_details(const agc_cw_sample *s, size_t n, uint32_t pred, uint32_t 
 
 /* zstd of src at level into out (cleared). RT_ENOMEM, RT_EFORMAT. */
 int agc_zstd_into(ZSTD_CCtx *cctx, const void *src, size_t n, int level, rt_buf *out);
-/* The same with zstd's minimum match and target length overridden (0 keeps
- * the level's own). The frame is an ordinary zstd frame; only the encoder's
- * search changes. */
-int agc_zstd_into_tuned(ZSTD_CCtx *cctx, const void *src, size_t n, int level, int min_match,
-                        int target_len, rt_buf *out);
 
 #endif /* KINDRED_AGC_COLLW_H */
