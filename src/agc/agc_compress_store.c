@@ -202,10 +202,9 @@ static int add_part(cgroup *g, const uint8_t *payload, size_t n, const uint8_t *
 /* Large delta packs (cut into blocks by agc_zpack): zstd level 17 with a
  * minimum match of 6 and a target length of 32. LZ-diff text repeats in
  * long runs (the same edits in many samples), so short matches buy little;
- * on generated 40-genome
- * collections this wrote 0.1-0.3% smaller packs in 10-20% less time than
- * plain level 17. Small packs (few samples) came out larger with it, so
- * they keep the level's own parameters. */
+ * on generated 40-genome collections this wrote 0.1-0.3% smaller packs in
+ * 10-20% less time than plain level 17. Small packs (few samples) came out
+ * larger with it, so they keep the level's own parameters. */
 enum { PACK_MIN_MATCH = 6, PACK_TARGET_LEN = 32, PACK_TUNED_MIN = 128 * 1024 };
 
 /* zstd payload + marker, or the raw bytes with meta 0 when that is not
