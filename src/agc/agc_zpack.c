@@ -309,17 +309,16 @@ int agc_zpack_compress(agc_zpack *z, ZSTD_CCtx *cctx, const uint8_t *src, size_t
     if (!rc && n >= ZP_HASH_LEN && n < ((size_t)1 << 31)) {
         rc = own_parse(z, cctx, src, n, out);
         z->src = NULL;
+        /* Whatever the streaming calls disliked, the plain frame below is
+         * still right; only the time is lost. */
         if (rc == RT_EFORMAT) {
-            /* Whatever the streaming calls disliked, the plain frame is
-             * still right; only the time is lost. */
             rt_vec_clear(out);
             z->ours = 0;
             rc = set_level(cctx, level, min_match, target_len);
-            if (!rc)
-                rc = plain(cctx, src, n, out);
+        } else {
+            ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
+            return rc;
         }
-        ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
-        return rc;
     }
 #endif
     if (!rc)

@@ -78,6 +78,13 @@ static void assert_decodes_to(const rt_buf *z, const uint8_t *src, size_t n)
     free(back);
 }
 
+/* The pack settings of the writer; the frame must decode to src. */
+static void pack_roundtrip(agc_zpack *z, ZSTD_CCtx *c, const rt_buf *src, rt_buf *out)
+{
+    assert_int_equal(agc_zpack_compress(z, c, src->v, src->n, 17, 6, 32, out), 0);
+    assert_decodes_to(out, src->v, src->n);
+}
+
 static size_t plain_size(ZSTD_CCtx *c, const rt_buf *src)
 {
     size_t cap = ZSTD_compressBound(src->n);
@@ -103,8 +110,7 @@ static void runs_are_parsed_and_repeats_found(void **state)
     for (uint64_t seed = 1; seed <= 4; seed++) {
         rt_buf src = {0}, out = {0};
         make_pack(&src, seed, 120);
-        assert_int_equal(agc_zpack_compress(z, c, src.v, src.n, 17, 6, 32, &out), 0);
-        assert_decodes_to(&out, src.v, src.n);
+        pack_roundtrip(z, c, &src, &out);
         assert_true(agc_zpack_own_blocks(z) > 0);
         /* The copies cost next to nothing only if their matches were
          * found: without them the frame is about 1.5 times this size. */
@@ -125,8 +131,7 @@ static void records_only_stay_with_zstd(void **state)
     uint64_t seed = 9;
     rt_buf src = {0}, out = {0};
     put_records(&src, &seed, 40000);
-    assert_int_equal(agc_zpack_compress(z, c, src.v, src.n, 17, 6, 32, &out), 0);
-    assert_decodes_to(&out, src.v, src.n);
+    pack_roundtrip(z, c, &src, &out);
     assert_int_equal(agc_zpack_own_blocks(z), 0);
     rt_vec_free(&src);
     rt_vec_free(&out);
@@ -144,9 +149,9 @@ static void history_does_not_change_output(void **state)
     make_pack(&b, 22, 80);
     /* b shares a's runs: a table that kept a's cells would find them. */
     assert_int_equal(rt_buf_append(&b, a.v, a.n / 2), 0);
-    assert_int_equal(agc_zpack_compress(used, c, a.v, a.n, 17, 6, 32, &o1), 0);
-    assert_int_equal(agc_zpack_compress(used, c, b.v, b.n, 17, 6, 32, &o2), 0);
-    assert_int_equal(agc_zpack_compress(fresh, c, b.v, b.n, 17, 6, 32, &o3), 0);
+    pack_roundtrip(used, c, &a, &o1);
+    pack_roundtrip(used, c, &b, &o2);
+    pack_roundtrip(fresh, c, &b, &o3);
     assert_int_equal(o2.n, o3.n);
     assert_memory_equal(o2.v, o3.v, o2.n);
     assert_decodes_to(&o2, b.v, b.n);
@@ -173,15 +178,13 @@ static void edges(void **state)
     for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
         rt_vec_clear(&src);
         put_letters(&src, &seed, sizes[k]);
-        assert_int_equal(agc_zpack_compress(z, c, src.v, src.n, 17, 6, 32, &out), 0);
-        assert_decodes_to(&out, src.v, src.n);
+        pack_roundtrip(z, c, &src, &out);
     }
     rt_vec_clear(&src);
     put_letters(&src, &seed, 700000);
     assert_int_equal(rt_vec_reserve(&src, src.n + 300000), 0);
     assert_int_equal(rt_buf_append(&src, src.v + 1000, 300000), 0);
-    assert_int_equal(agc_zpack_compress(z, c, src.v, src.n, 17, 6, 32, &out), 0);
-    assert_decodes_to(&out, src.v, src.n);
+    pack_roundtrip(z, c, &src, &out);
     assert_true(agc_zpack_own_blocks(z) >= 8);
     /* the copied 300 kb cost almost nothing: 2 bits a letter for the rest */
     assert_true(out.n < 700000 / 4 + 700000 / 50);
@@ -190,8 +193,7 @@ static void edges(void **state)
         put_letters(&src, &seed, 2048 + (size_t)r);
         assert_int_equal(rt_buf_putc(&src, (uint8_t)('0' + r % 10)), 0);
     }
-    assert_int_equal(agc_zpack_compress(z, c, src.v, src.n, 17, 6, 32, &out), 0);
-    assert_decodes_to(&out, src.v, src.n);
+    pack_roundtrip(z, c, &src, &out);
     rt_vec_free(&src);
     rt_vec_free(&out);
     ZSTD_freeCCtx(c);
