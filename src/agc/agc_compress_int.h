@@ -133,7 +133,7 @@ typedef struct cworker {
     agc_u64vec nspl;        /* adaptive: new splitters found by this worker */
     agc_fbvec nfb;          /* and their fallback records */
     ZSTD_CCtx *cctx;
-    agc_zpack *zp;          /* large delta packs */
+    agc_zpack *zp;          /* delta packs */
     int err;
 } cworker;
 

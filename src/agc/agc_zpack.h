@@ -1,5 +1,5 @@
 /*
- * agc_zpack: the zstd frame of one large delta pack.
+ * agc_zpack: the zstd frame of one delta pack.
  *
  * A delta pack is LZ-diff text: short edit records (numbers, separators,
  * a few literal letters) and, where a sample holds sequence its group's
