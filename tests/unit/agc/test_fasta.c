@@ -125,9 +125,10 @@ static void convert_table(void **state)
     assert_int_equal(bad, 6);
 }
 
-/* Long runs take an eight-byte path: random text, mostly bases with bad
- * letters, IUPAC codes and dropped bytes at every offset, against a
- * byte-by-byte reading of the code table. */
+/* Long runs take the sixteen- and eight-byte paths: random text, mostly
+ * bases of either case with bad letters, IUPAC codes, dropped bytes and
+ * any other byte value at every offset, against a byte-by-byte reading of
+ * the code table. */
 static void convert_long_runs(void **state)
 {
     (void)state;
@@ -141,7 +142,10 @@ static void convert_long_runs(void **state)
         for (size_t i = 0; i < n; i++) {
             seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
             unsigned r = (unsigned)(seed >> 33);
-            src[i] = (uint8_t)(r % rare ? "ACGT"[r / rare % 4] : pool[r / rare % np]);
+            if (r % rare)
+                src[i] = (uint8_t)"ACGTacgt"[r / rare % 8];
+            else
+                src[i] = r / rare % 2 ? (uint8_t)pool[r / rare / 2 % np] : (uint8_t)(r / rare / 2);
         }
         size_t m = 0;
         uint64_t wbad = 0, gbad = 0;
