@@ -211,16 +211,17 @@ static int add_part(cgroup *g, const uint8_t *payload, size_t n, const uint8_t *
 enum { PACK_MIN_MATCH = 6, PACK_TARGET_LEN = 32, PACK_SMALL = 16 * 1024 };
 
 /* zstd payload + marker, or the raw bytes with meta 0 when that is not
- * smaller. */
+ * smaller. A reference (is_ref) is a plain frame; a delta pack goes
+ * through agc_zpack, its text of the given kind. */
 static int emit_compressed(cworker *w, cgroup *g, const uint8_t *raw, size_t nraw,
                            const uint8_t *src, size_t nsrc, int level, uint8_t marker,
-                           int is_ref)
+                           int is_ref, agc_zp_text text)
 {
     int small = nsrc < PACK_SMALL;
     int rc = is_ref ? agc_zstd_into(w->cctx, src, nsrc, level, &w->tmp)
                     : agc_zpack_compress(w->zp, w->cctx, src, nsrc, level,
                                          small ? 0 : PACK_MIN_MATCH,
-                                         small ? 0 : PACK_TARGET_LEN, &w->tmp);
+                                         small ? 0 : PACK_TARGET_LEN, text, &w->tmp);
     if (rc)
         return rc;
     if (w->tmp.n + 1 >= nraw)
@@ -233,14 +234,14 @@ static int store_ref(cworker *w, cgroup *g, const uint8_t *s, uint32_t n, uint32
     int rc;
     /* Periodic references compress better as plain zstd than as tuples. */
     if (agc_periodic(s, n)) {
-        rc = emit_compressed(w, g, s, n, s, n, 19, 0, 1);
+        rc = emit_compressed(w, g, s, n, s, n, 19, 0, 1, AGC_ZP_CODES);
     } else {
         size_t tl = 0, cap = agc_tuples_bound(n);
         if (rt_vec_reserve(&w->delta, cap))
             return RT_ENOMEM;
         if ((rc = agc_tuples_pack(s, n, w->delta.v, cap, &tl)))
             return rc;
-        rc = emit_compressed(w, g, s, n, w->delta.v, tl, 13, 1, 1);
+        rc = emit_compressed(w, g, s, n, w->delta.v, tl, 13, 1, 1, AGC_ZP_CODES);
     }
     if (rc)
         return rc;
@@ -252,11 +253,13 @@ static int store_ref(cworker *w, cgroup *g, const uint8_t *s, uint32_t n, uint32
     return RT_OK;
 }
 
-static int flush_pack(cworker *w, cgroup *g)
+/* Groups below CG_RAW hold raw segments, the others LZ-diff text. */
+static int flush_pack(cworker *w, cgroup *g, uint32_t gid)
 {
     if (!g->ent.n)
         return RT_OK;
-    int rc = emit_compressed(w, g, g->pack.v, g->pack.n, g->pack.v, g->pack.n, 17, 0, 0);
+    int rc = emit_compressed(w, g, g->pack.v, g->pack.n, g->pack.v, g->pack.n, 17, 0, 0,
+                             gid < CG_RAW ? AGC_ZP_CODES : AGC_ZP_LZDIFF);
     rt_vec_clear(&g->pack);
     rt_vec_clear(&g->ent);
     return rc;
@@ -274,7 +277,7 @@ static int store_item(cstate *s, cworker *w, uint32_t gid, cgroup *g, citem *it)
 {
     int rc;
     if (gid < CG_RAW) {
-        if (g->ent.n == s->o.pack && (rc = flush_pack(w, g)))
+        if (g->ent.n == s->o.pack && (rc = flush_pack(w, g, gid)))
             return rc;
         if ((rc = append_entry(g, it->data, it->len)))
             return rc;
@@ -285,7 +288,7 @@ static int store_item(cstate *s, cworker *w, uint32_t gid, cgroup *g, citem *it)
         it->in_group = 0;
         return store_ref(w, g, it->data, it->len, s->o.mml);
     }
-    if (g->ent.n == s->o.pack && (rc = flush_pack(w, g)))
+    if (g->ent.n == s->o.pack && (rc = flush_pack(w, g, gid)))
         return rc;
     if ((rc = agc_lz_encode(&g->lz, it->data, it->len, &w->delta)))
         return rc;
@@ -323,7 +326,7 @@ static void group_job(void *arg, int worker)
         uint32_t gid = j->gids[x];
         cgroup *g = s->groups.v[gid];
         if (j->finish) {
-            w->err = flush_pack(w, g);
+            w->err = flush_pack(w, g, gid);
             continue;
         }
         for (size_t i = 0; i < g->todo.n && !w->err; i++)

@@ -37,6 +37,7 @@ struct agc_zpack {
     size_t n;
     size_t indexed;          /* positions below this are in the table */
     size_t ours;             /* blocks parsed here in the last call */
+    uint8_t lo, span;        /* the run symbols: lo .. lo + span */
 };
 
 agc_zpack *agc_zpack_new(void)
@@ -62,9 +63,10 @@ void agc_zpack_free(agc_zpack *z)
 
 size_t agc_zpack_own_blocks(const agc_zpack *z) { return z->ours; }
 
-/* The LZ-diff literal letters 'A'..'U' ('!' and the rare codes are left
- * to zstd: they are not what makes a run long). */
-static inline int letter(uint8_t c) { return (uint8_t)(c - 'A') <= 20; }
+/* A run symbol: in LZ-diff text the literal letters 'A'..'U' ('!' and the
+ * rare codes are left to zstd: they are not what makes a run long); in a
+ * pack of raw segments the nucleotide codes 0..15. */
+static inline int letter(const agc_zpack *z, uint8_t c) { return (uint8_t)(c - z->lo) <= z->span; }
 
 #if ZP_OWN_PARSE
 static inline uint64_t rd64(const uint8_t *p)
@@ -92,7 +94,7 @@ static void index_to(agc_zpack *z, size_t to)
 {
     size_t lim = z->n - ZP_HASH_LEN + 1;   /* n >= ZP_HASH_LEN here */
     for (size_t i = z->indexed; i < to && i < lim; i++)
-        if (letter(z->src[i]))
+        if (letter(z, z->src[i]))
             insert(z, i);
     if (to > z->indexed)
         z->indexed = to;
@@ -128,7 +130,7 @@ static size_t produce(void *state, ZSTD_Sequence *seq, size_t cap, const void *s
     const uint8_t *b = z->src;
     size_t lets = 0;
     for (size_t i = off; i < end; i++)
-        lets += letter(b[i]);
+        lets += letter(z, b[i]);
     index_to(z, off);
     if (lets * 16 < sn * 15)
         return ZSTD_SEQUENCE_PRODUCER_ERROR;
@@ -166,7 +168,7 @@ static size_t produce(void *state, ZSTD_Sequence *seq, size_t cap, const void *s
                 bs = s0;
             }
         }
-        if (letter(b[i]))
+        if (letter(z, b[i]))
             insert(z, i);
         if (!best) {
             i++;
@@ -181,7 +183,7 @@ static size_t produce(void *state, ZSTD_Sequence *seq, size_t cap, const void *s
         seq[ns++] = (ZSTD_Sequence){.offset = (unsigned)bo, .litLength = (unsigned)(bs - lit),
                                     .matchLength = (unsigned)best, .rep = 0};
         for (size_t j = i + 1; j < bs + best && j + ZP_HASH_LEN <= end; j++)
-            if (letter(b[j]))
+            if (letter(z, b[j]))
                 insert(z, j);
         i = bs + best;
         lit = i;
@@ -212,15 +214,15 @@ static void start_pack(agc_zpack *z, const uint8_t *src, size_t n)
 
 /* End of the first run of >= ZP_RUN_MIN letters at or after i, its start
  * in *rs; n when there is none. */
-static size_t next_run(const uint8_t *s, size_t n, size_t i, size_t *rs)
+static size_t next_run(const agc_zpack *z, const uint8_t *s, size_t n, size_t i, size_t *rs)
 {
     while (i < n) {
-        if (!letter(s[i])) {
+        if (!letter(z, s[i])) {
             i++;
             continue;
         }
         size_t j = i;
-        while (j < n && letter(s[j]))
+        while (j < n && letter(z, s[j]))
             j++;
         if (j - i >= ZP_RUN_MIN) {
             *rs = i;
@@ -253,7 +255,7 @@ static int own_parse(agc_zpack *z, ZSTD_CCtx *cctx, const uint8_t *src, size_t n
     ZSTD_outBuffer ob = {out->v, cap, 0};
     size_t i = 0;
     while (i < n) {
-        size_t rs, re = next_run(src, n, i, &rs);
+        size_t rs, re = next_run(z, src, n, i, &rs);
         size_t cuts[2] = {rs, re};
         for (int c = 0; c < 2; c++) {
             if (cuts[c] <= ib.size || cuts[c] >= n)
@@ -298,10 +300,12 @@ static int set_level(ZSTD_CCtx *cctx, int level, int min_match, int target_len)
 }
 
 int agc_zpack_compress(agc_zpack *z, ZSTD_CCtx *cctx, const uint8_t *src, size_t n,
-                       int level, int min_match, int target_len, rt_buf *out)
+                       int level, int min_match, int target_len, agc_zp_text text, rt_buf *out)
 {
     rt_vec_clear(out);
     z->ours = 0;
+    z->lo = text == AGC_ZP_CODES ? 0 : 'A';
+    z->span = text == AGC_ZP_CODES ? 15 : 20;
     int rc = set_level(cctx, level, min_match, target_len);
 #if ZP_OWN_PARSE
     /* Stamps are u32 positions; a pack that large (never seen: packs are
