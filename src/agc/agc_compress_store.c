@@ -199,31 +199,11 @@ static int add_part(cgroup *g, const uint8_t *payload, size_t n, const uint8_t *
     return RT_OK;
 }
 
-/* Delta packs go through agc_zpack at level 17. From 16 KiB on, with a
- * minimum match of 6 and a target length of 32: LZ-diff text repeats in
- * long runs (the same edits in many samples), so the optimal parser gains
- * little from short matches or long searches in a pack of many entries.
- * In a smaller pack (few or short entries) the short matches are most of
- * what there is, and the level's own parameters are the smallest: 6 made
- * the generated golden collections' archives 0.2-0.6% larger.
- * On the packs of a 100-genome benchmark set, against plain level 17 below
- * 128 KiB (the former split): 2.5% smaller in about two thirds of the time. */
-enum { PACK_MIN_MATCH = 6, PACK_TARGET_LEN = 32, PACK_SMALL = 16 * 1024 };
-
-/* zstd payload + marker, or the raw bytes with meta 0 when that is not
- * smaller. A reference (is_ref) is a plain frame; a delta pack goes
- * through agc_zpack, its text of the given kind. */
-static int emit_compressed(cworker *w, cgroup *g, const uint8_t *raw, size_t nraw,
-                           const uint8_t *src, size_t nsrc, int level, uint8_t marker,
-                           int is_ref, agc_zp_text text)
+/* The frame in w->tmp + marker, or the raw bytes with meta 0 when that is
+ * not smaller. */
+static int keep_smaller(cworker *w, cgroup *g, const uint8_t *raw, size_t nraw, uint8_t marker,
+                        int is_ref)
 {
-    int small = nsrc < PACK_SMALL;
-    int rc = is_ref ? agc_zstd_into(w->cctx, src, nsrc, level, &w->tmp)
-                    : agc_zpack_compress(w->zp, w->cctx, src, nsrc, level,
-                                         small ? 0 : PACK_MIN_MATCH,
-                                         small ? 0 : PACK_TARGET_LEN, text, &w->tmp);
-    if (rc)
-        return rc;
     if (w->tmp.n + 1 >= nraw)
         return add_part(g, raw, nraw, NULL, 0, 0, is_ref);
     return add_part(g, w->tmp.v, w->tmp.n, &marker, 1, nraw, is_ref);
@@ -234,14 +214,18 @@ static int store_ref(cworker *w, cgroup *g, const uint8_t *s, uint32_t n, uint32
     int rc;
     /* Periodic references compress better as plain zstd than as tuples. */
     if (agc_periodic(s, n)) {
-        rc = emit_compressed(w, g, s, n, s, n, 19, 0, 1, AGC_ZP_CODES);
+        rc = agc_zstd_into(w->cctx, s, n, 19, &w->tmp);
+        if (!rc)
+            rc = keep_smaller(w, g, s, n, 0, 1);
     } else {
         size_t tl = 0, cap = agc_tuples_bound(n);
         if (rt_vec_reserve(&w->delta, cap))
             return RT_ENOMEM;
         if ((rc = agc_tuples_pack(s, n, w->delta.v, cap, &tl)))
             return rc;
-        rc = emit_compressed(w, g, s, n, w->delta.v, tl, 13, 1, 1, AGC_ZP_CODES);
+        rc = agc_zstd_into(w->cctx, w->delta.v, tl, 13, &w->tmp);
+        if (!rc)
+            rc = keep_smaller(w, g, s, n, 1, 1);
     }
     if (rc)
         return rc;
@@ -253,13 +237,28 @@ static int store_ref(cworker *w, cgroup *g, const uint8_t *s, uint32_t n, uint32
     return RT_OK;
 }
 
+/* Delta packs go through agc_zpack at level 17. From 16 KiB on, with a
+ * minimum match of 6 and a target length of 32: LZ-diff text repeats in
+ * long runs (the same edits in many samples), so the optimal parser gains
+ * little from short matches or long searches in a pack of many entries.
+ * In a smaller pack (few or short entries) the short matches are most of
+ * what there is, and the level's own parameters are the smallest: 6 made
+ * the generated golden collections' archives 0.2-0.6% larger.
+ * On the packs of a 100-genome benchmark set, against plain level 17 below
+ * 128 KiB (the former split): 2.5% smaller in about two thirds of the time. */
+enum { PACK_MIN_MATCH = 6, PACK_TARGET_LEN = 32, PACK_SMALL = 16 * 1024 };
+
 /* Groups below CG_RAW hold raw segments, the others LZ-diff text. */
 static int flush_pack(cworker *w, cgroup *g, uint32_t gid)
 {
     if (!g->ent.n)
         return RT_OK;
-    int rc = emit_compressed(w, g, g->pack.v, g->pack.n, g->pack.v, g->pack.n, 17, 0, 0,
-                             gid < CG_RAW ? AGC_ZP_CODES : AGC_ZP_LZDIFF);
+    int small = g->pack.n < PACK_SMALL;
+    int rc = agc_zpack_compress(w->zp, w->cctx, g->pack.v, g->pack.n, 17,
+                                small ? 0 : PACK_MIN_MATCH, small ? 0 : PACK_TARGET_LEN,
+                                gid < CG_RAW ? AGC_ZP_CODES : AGC_ZP_LZDIFF, &w->tmp);
+    if (!rc)
+        rc = keep_smaller(w, g, g->pack.v, g->pack.n, 0, 0);
     rt_vec_clear(&g->pack);
     rt_vec_clear(&g->ent);
     return rc;

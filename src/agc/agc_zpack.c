@@ -66,7 +66,10 @@ size_t agc_zpack_own_blocks(const agc_zpack *z) { return z->ours; }
 /* A run symbol: in LZ-diff text the literal letters 'A'..'U' ('!' and the
  * rare codes are left to zstd: they are not what makes a run long); in a
  * pack of raw segments the nucleotide codes 0..15. */
-static inline int letter(const agc_zpack *z, uint8_t c) { return (uint8_t)(c - z->lo) <= z->span; }
+static inline int letter(const agc_zpack *z, uint8_t c)
+{
+    return (uint8_t)(c - z->lo) <= z->span;
+}
 
 #if ZP_OWN_PARSE
 static inline uint64_t rd64(const uint8_t *p)
