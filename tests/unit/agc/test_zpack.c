@@ -41,6 +41,20 @@ static void put_records(rt_buf *b, uint64_t *seed, int k)
     }
 }
 
+/* Append a copy of b[from..from+n) with `changes` symbols replaced by
+ * symbols of alpha (4 of them). */
+static void put_copy(rt_buf *b, uint64_t *seed, size_t from, size_t n, int changes,
+                     const char *alpha)
+{
+    size_t start = b->n;
+    assert_int_equal(rt_vec_reserve(b, b->n + n), 0);
+    assert_int_equal(rt_buf_append(b, b->v + from, n), 0);
+    for (int m = 0; m < changes; m++) {
+        size_t at = start + rng(seed) % n;
+        b->v[at] = (uint8_t)alpha[rng(seed) % 4];
+    }
+}
+
 /* A pack-like text: records between runs; half of the runs are copies of
  * an earlier run with a few letters changed, as descendants carry a
  * stretch their ancestor gained. */
@@ -51,11 +65,8 @@ static void make_pack(rt_buf *b, uint64_t seed, int runs)
         put_records(b, &seed, 20 + (int)(rng(&seed) % 200));
         size_t n = 2100 + rng(&seed) % 18000;
         if (r > 2 && rng(&seed) % 2) {
-            size_t j = rng(&seed) % at.n, start = b->n;
-            assert_int_equal(rt_vec_reserve(b, b->n + len.v[j]), 0);
-            assert_int_equal(rt_buf_append(b, b->v + at.v[j], len.v[j]), 0);
-            for (int m = 0; m < 5; m++)
-                b->v[start + rng(&seed) % len.v[j]] = (uint8_t)("ACGT"[rng(&seed) % 4]);
+            size_t j = rng(&seed) % at.n;
+            put_copy(b, &seed, at.v[j], len.v[j], 5, "ACGT");
             continue;
         }
         assert_int_equal(rt_vec_push(&at, b->n), 0);
@@ -79,10 +90,15 @@ static void assert_decodes_to(const rt_buf *z, const uint8_t *src, size_t n)
 }
 
 /* The pack settings of the writer; the frame must decode to src. */
+static void pack_as(agc_zpack *z, ZSTD_CCtx *c, const rt_buf *src, agc_zp_text text, rt_buf *out)
+{
+    assert_int_equal(agc_zpack_compress(z, c, src->v, src->n, 17, 6, 32, text, out), 0);
+    assert_decodes_to(out, src->v, src->n);
+}
+
 static void pack_roundtrip(agc_zpack *z, ZSTD_CCtx *c, const rt_buf *src, rt_buf *out)
 {
-    assert_int_equal(agc_zpack_compress(z, c, src->v, src->n, 17, 6, 32, AGC_ZP_LZDIFF, out), 0);
-    assert_decodes_to(out, src->v, src->n);
+    pack_as(z, c, src, AGC_ZP_LZDIFF, out);
 }
 
 static size_t plain_size(ZSTD_CCtx *c, const rt_buf *src)
@@ -144,10 +160,7 @@ static void raw_segments_are_parsed_as_codes(void **state)
         if (e > 3 && rng(&seed) % 3 == 0) {
             size_t j = rng(&seed) % at.n;
             n = len.v[j];
-            assert_int_equal(rt_vec_reserve(&src, src.n + n), 0);
-            assert_int_equal(rt_buf_append(&src, src.v + at.v[j], n), 0);
-            for (int m = 0; m < 3; m++)
-                src.v[start + rng(&seed) % n] = (uint8_t)(rng(&seed) % 4);
+            put_copy(&src, &seed, at.v[j], n, 3, "\0\1\2\3");
         } else {
             for (size_t i = 0; i < n; i++)
                 assert_int_equal(rt_buf_putc(&src, (uint8_t)(rng(&seed) % 4)), 0);
@@ -156,11 +169,9 @@ static void raw_segments_are_parsed_as_codes(void **state)
         assert_int_equal(rt_vec_push(&len, n), 0);
         assert_int_equal(rt_buf_putc(&src, 0xFF), 0);
     }
-    assert_int_equal(agc_zpack_compress(z, c, src.v, src.n, 17, 6, 32, AGC_ZP_LZDIFF, &out), 0);
-    assert_decodes_to(&out, src.v, src.n);
+    pack_as(z, c, &src, AGC_ZP_LZDIFF, &out);
     assert_int_equal(agc_zpack_own_blocks(z), 0);
-    assert_int_equal(agc_zpack_compress(z, c, src.v, src.n, 17, 6, 32, AGC_ZP_CODES, &out), 0);
-    assert_decodes_to(&out, src.v, src.n);
+    pack_as(z, c, &src, AGC_ZP_CODES, &out);
     assert_true(agc_zpack_own_blocks(z) > 0);
     /* about 2 bits a code for the new segments and little for the copies */
     assert_true(out.n * 100 <= plain_size(c, &src) * 101);
