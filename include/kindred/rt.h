@@ -292,6 +292,16 @@ typedef void (*rt_job_fn)(void *arg, int worker);
 
 /* qcap 0 picks 4 * nthreads. */
 int rt_pool_create(rt_pool **out, int nthreads, size_t qcap);
+/* A pool that runs its jobs one at a time in submission order: on one
+ * worker thread when `threaded`, else in place inside submit. For work that
+ * should proceed beside the owner (reading ahead) without taking a worker
+ * from the main pool. rt_pool_nthreads gives 1 either way. */
+int rt_pool_create_serial(rt_pool **out, int threaded, size_t qcap);
+/* Jobs submitted so far (the ticket of the next job is this + 1). */
+uint64_t rt_pool_submitted(rt_pool *p);
+/* Serial pools: wait until the first n submitted jobs have finished. On a
+ * pool of several workers, until any n have finished. */
+void rt_pool_wait_for(rt_pool *p, uint64_t n);
 int rt_pool_submit(rt_pool *p, rt_job_fn fn, void *arg);
 /* Wait until every submitted job has finished. */
 void rt_pool_wait(rt_pool *p);

@@ -11,6 +11,13 @@
  *
  * With nthreads <= 1 no thread exists and submit runs the job in place:
  * single-threaded runs then have no locking and no hand-off cost at all.
+ * A serial pool is the one exception: one real worker, so that a long job
+ * (reading the next input file) runs beside the owner. One worker and a
+ * FIFO ring mean jobs finish in submission order, so "the first n jobs
+ * are done" is simply `done >= n`:
+ *
+ *   submitted: 1 2 3 4 5      done = 3  ->  rt_pool_wait_for(p, 3) returns,
+ *              x x x . .                    rt_pool_wait_for(p, 4) blocks
  */
 #include "kindred/rt.h"
 
@@ -33,6 +40,7 @@ struct rt_pool {
     job *ring;
     size_t qcap, head, count;
     size_t pending;
+    uint64_t submitted, done; /* jobs ever submitted / ever finished */
     int stop;
     int nthreads;   /* 1 in inline mode */
     int started;    /* threads actually running */
@@ -62,7 +70,8 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&p->mu);
         j.fn(j.arg, index);
         pthread_mutex_lock(&p->mu);
-        if (--p->pending == 0)
+        p->done++;
+        if (--p->pending == 0 || p->nthreads == 1)
             pthread_cond_broadcast(&p->idle);
     }
     pthread_mutex_unlock(&p->mu);
@@ -92,7 +101,7 @@ static void free_pool(rt_pool *p)
     rt_free(p);
 }
 
-int rt_pool_create(rt_pool **out, int nthreads, size_t qcap)
+static int create(rt_pool **out, int nthreads, size_t qcap, int threaded)
 {
     *out = NULL;
     if (nthreads > MAX_THREADS)
@@ -112,7 +121,7 @@ int rt_pool_create(rt_pool **out, int nthreads, size_t qcap)
     pthread_cond_init(&p->not_empty, NULL);
     pthread_cond_init(&p->not_full, NULL);
     pthread_cond_init(&p->idle, NULL);
-    if (nthreads == 1) {
+    if (nthreads == 1 && !threaded) {
         *out = p;
         return RT_OK;
     }
@@ -147,12 +156,24 @@ fail:
     return rc;
 }
 
+int rt_pool_create(rt_pool **out, int nthreads, size_t qcap)
+{
+    return create(out, nthreads, qcap, 0);
+}
+
+int rt_pool_create_serial(rt_pool **out, int threaded, size_t qcap)
+{
+    return create(out, 1, qcap, threaded);
+}
+
 int rt_pool_submit(rt_pool *p, rt_job_fn fn, void *arg)
 {
     if (!p || !fn)
         return RT_EINVAL;
     if (p->started == 0) {
+        p->submitted++;
         fn(arg, 0);
+        p->done++;
         return RT_OK;
     }
     pthread_mutex_lock(&p->mu);
@@ -161,6 +182,7 @@ int rt_pool_submit(rt_pool *p, rt_job_fn fn, void *arg)
     p->ring[(p->head + p->count) % p->qcap] = (job){fn, arg};
     p->count++;
     p->pending++;
+    p->submitted++;
     pthread_cond_signal(&p->not_empty);
     pthread_mutex_unlock(&p->mu);
     return RT_OK;
@@ -172,6 +194,28 @@ void rt_pool_wait(rt_pool *p)
         return;
     pthread_mutex_lock(&p->mu);
     while (p->pending > 0)
+        pthread_cond_wait(&p->idle, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+
+uint64_t rt_pool_submitted(rt_pool *p)
+{
+    if (!p)
+        return 0;
+    if (p->started == 0)
+        return p->submitted;
+    pthread_mutex_lock(&p->mu);
+    uint64_t n = p->submitted;
+    pthread_mutex_unlock(&p->mu);
+    return n;
+}
+
+void rt_pool_wait_for(rt_pool *p, uint64_t n)
+{
+    if (!p || p->started == 0)
+        return;
+    pthread_mutex_lock(&p->mu);
+    while (p->done < n && p->pending > 0)
         pthread_cond_wait(&p->idle, &p->mu);
     pthread_mutex_unlock(&p->mu);
 }

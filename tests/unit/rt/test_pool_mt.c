@@ -222,6 +222,84 @@ static void wait_on_idle_pool_returns(void **state)
     rt_pool_destroy(p);
 }
 
+/* A serial job records its place in the finishing order; the gate lets the
+ * test hold the worker inside job 1 while it checks what is and is not
+ * done yet. */
+typedef struct {
+    atomic_int next;      /* finishing-order counter */
+    int order[8];         /* order[i]: place in which job i finished */
+    atomic_int gate;      /* job 0 spins until this is 1 */
+    pthread_t caller;
+    int off_thread;       /* some job ran on another thread */
+} serial_ctx;
+
+typedef struct {
+    serial_ctx *c;
+    int i;
+} serial_job_arg;
+
+static void serial_job(void *arg, int worker)
+{
+    serial_job_arg *a = arg;
+    assert_int_equal(worker, 0);
+    if (a->i == 0)
+        while (!atomic_load(&a->c->gate))
+            sleep_us(100);
+    else
+        sleep_us(200 * (8 - a->i)); /* later jobs are shorter */
+    if (!pthread_equal(pthread_self(), a->c->caller))
+        a->c->off_thread = 1;
+    a->c->order[a->i] = atomic_fetch_add(&a->c->next, 1);
+}
+
+static void serial_pool_keeps_order(void **state)
+{
+    (void)state;
+    for (int threaded = 0; threaded < 2; threaded++) {
+        rt_pool *p;
+        serial_ctx c = {.caller = pthread_self()};
+        atomic_init(&c.next, 0);
+        atomic_init(&c.gate, !threaded); /* inline: job 0 must not block */
+        serial_job_arg a[8];
+        assert_int_equal(rt_pool_create_serial(&p, threaded, 2), 0);
+        assert_int_equal(rt_pool_nthreads(p), 1);
+        assert_int_equal(rt_pool_submitted(p), 0);
+        for (int i = 0; i < 2; i++) {
+            a[i] = (serial_job_arg){&c, i};
+            assert_int_equal(rt_pool_submit(p, serial_job, &a[i]), 0);
+        }
+        assert_int_equal(rt_pool_submitted(p), 2);
+        if (threaded) {
+            /* job 0 is held: nothing has finished, and job 1 waits behind
+             * it although it is ready */
+            sleep_us(2000);
+            assert_int_equal(atomic_load(&c.next), 0);
+            atomic_store(&c.gate, 1);
+        }
+        rt_pool_wait_for(p, 1);
+        assert_true(atomic_load(&c.next) >= 1);
+        assert_int_equal(c.order[0], 0);
+        for (int i = 2; i < 8; i++) {
+            a[i] = (serial_job_arg){&c, i};
+            assert_int_equal(rt_pool_submit(p, serial_job, &a[i]), 0);
+        }
+        rt_pool_wait_for(p, 5);
+        int fin = atomic_load(&c.next);
+        assert_true(fin >= 5);
+        for (int i = 0; i < fin; i++)
+            assert_int_equal(c.order[i], i);
+        /* asking for more than was submitted returns once all are done */
+        rt_pool_wait_for(p, 100);
+        assert_int_equal(atomic_load(&c.next), 8);
+        for (int i = 0; i < 8; i++)
+            assert_int_equal(c.order[i], i);
+        assert_int_equal(c.off_thread, threaded);
+        rt_pool_destroy(p);
+    }
+    rt_pool_wait_for(NULL, 3);
+    assert_int_equal(rt_pool_submitted(NULL), 0);
+}
+
 static void create_errors(void **state)
 {
     (void)state;
@@ -258,6 +336,7 @@ int main(void)
         cmocka_unit_test(full_queue_blocks_submit),
         cmocka_unit_test(destroy_finishes_outstanding),
         cmocka_unit_test(wait_on_idle_pool_returns),
+        cmocka_unit_test(serial_pool_keeps_order),
         cmocka_unit_test(create_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
