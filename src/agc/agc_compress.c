@@ -583,14 +583,12 @@ static int setup(cstate *s, const agc_create_opts *o)
     return RT_OK;
 }
 
-/* Records of one whole input, read ahead while the previous round runs. */
+/* Records of one whole input, read ahead while earlier rounds run. */
 typedef struct {
-    cstate *s;
     const char *path;
     prefetch pf;
     uint64_t nbad;
     int rc;
-    int ready;
 } readahead;
 
 static void read_whole(readahead *ra)
@@ -598,7 +596,6 @@ static void read_whole(readahead *ra)
     agc_fasta *fa = NULL;
     memset(&ra->pf, 0, sizeof ra->pf);
     ra->nbad = 0;
-    ra->ready = 1;
     if ((ra->rc = agc_fasta_open(&fa, ra->path)))
         return;
     for (int eof = 0;;) {
@@ -633,15 +630,23 @@ static void prefetch_free(prefetch *pf)
 
 /* One sample per input file, in a three-deep pipeline. While the pool
  * compresses the groups of file i, its queue also holds the splitter scan
- * of file i+1 (read and registered during the previous round), and the
- * owner thread reads file i+2:
+ * of file i+1 (registered at the end of the previous round):
  *
- *   pool:   [A3 i]    [C i ........ A1 i+1]  [A3 i+1]    [C i+1 ... A1 i+2]
- *   owner:  ...... B i   read i+2      D i, register i+2  B i+1  read i+3
+ *   pool:    [A3 i]       [C i ...... A1 i+1]      [A3 i+1]       [C i+1 ...
+ *   owner:   ...... B i                  D i, take i+2 ...... B i+1
+ *   reader:  read i+2 .................................. read i+3 .......
+ *
+ * Files are read on a serial pool of their own, READ_AHEAD files past the
+ * one being taken: file i+2 is queued when i+1 is taken, a round early. When the read ran on the owner inside phase C
+ * it had to end before C did: on short rounds the workers then waited for
+ * it, and during the owner's sequential steps (B, D) nobody read. Now the
+ * reader has a whole round of slack and fills the owner's idle steps too.
+ * Single-threaded runs read each file in place when it is needed.
  */
+#define READ_AHEAD 1
+
 typedef struct {
     cstate *s;
-    readahead ra;           /* the file after the next one */
     void *jobs;             /* A1 jobs of the next round, freed after the wait */
     int rc, done;
 } ahead;
@@ -653,8 +658,38 @@ static void ahead_hook(void *ctx)
     a->done = 1;
     if (s->next.n && (a->rc = cs_scan_ahead(s, &a->jobs)))
         return;
-    if (a->ra.path)
-        read_whole(&a->ra);
+}
+
+typedef struct {
+    rt_pool *pool;          /* serial: file j is job j + 1 */
+    readahead *slot;        /* one per input */
+    size_t n, submitted, depth;
+    int rc;                 /* a submit failed */
+} reader;
+
+static void read_job(void *arg, int worker)
+{
+    (void)worker;
+    read_whole(arg);
+}
+
+/* Submit reads up to file `upto` (exclusive). */
+static void reader_feed(reader *r, size_t upto)
+{
+    for (; r->submitted < upto && r->submitted < r->n && !r->rc; r->submitted++)
+        r->rc = rt_pool_submit(r->pool, read_job, &r->slot[r->submitted]);
+}
+
+/* File j, read; later files are queued behind it. */
+static readahead *reader_get(reader *r, size_t j)
+{
+    reader_feed(r, j + 1 + r->depth);
+    if (r->rc || r->submitted <= j) {
+        r->slot[j].rc = r->rc ? r->rc : RT_ENOMEM;
+        return &r->slot[j];
+    }
+    rt_pool_wait_for(r->pool, j + 1);
+    return &r->slot[j];
 }
 
 /* Register the records of ra (one file) as the next sample, in s->next. */
@@ -682,43 +717,47 @@ static int take_file(cstate *s, feeder *fd, readahead *ra, size_t *ncontigs)
 
 static int run_files(cstate *s, const char *const *inputs, size_t n)
 {
-    readahead first, second;
+    reader rd;
     feeder fd;
     int rc = RT_OK;
     memset(&fd, 0, sizeof fd);
-    memset(&first, 0, sizeof first);
-    memset(&second, 0, sizeof second);
+    memset(&rd, 0, sizeof rd);
     fd.s = s;
     rt_smap_init(&fd.names);
-    first.path = inputs[0];
-    read_whole(&first);
-    size_t ncontigs = first.pf.n, nnext = 0;
-    if (first.rc) {
-        rc = first.rc == RT_EIO ? first.rc : fasta_error(s, first.path, first.rc);
-        if (first.rc == RT_EIO)
-            rt_log(s->o.lg, RT_LOG_ERROR, "cannot open %s: %s", first.path, rt_strerror(rc));
+    rd.n = n;
+    rd.depth = s->nw > 1 ? READ_AHEAD : 0;
+    rd.slot = rt_calloc(n, sizeof *rd.slot);
+    if (!rd.slot || (rc = rt_pool_create_serial(&rd.pool, s->nw > 1, READ_AHEAD + 2))) {
+        rt_free(rd.slot);
+        rt_smap_free(&fd.names);
+        return rc ? rc : RT_ENOMEM;
+    }
+    for (size_t j = 0; j < n; j++)
+        rd.slot[j].path = inputs[j];
+    readahead *first = reader_get(&rd, 0);
+    size_t ncontigs = first->pf.n, nnext = 0;
+    if (first->rc) {
+        rc = first->rc == RT_EIO ? first->rc : fasta_error(s, first->path, first->rc);
+        if (first->rc == RT_EIO)
+            rt_log(s->o.lg, RT_LOG_ERROR, "cannot open %s: %s", first->path, rt_strerror(rc));
     }
     uint64_t ts = rt_now_ns();
     if (!rc)
-        rc = compute_splitters(s, &first.pf);
+        rc = compute_splitters(s, &first->pf);
     rt_log(s->o.lg, RT_LOG_DEBUG, "reference read %.3f s, splitters %.3f s",
            (double)(ts - s->t_start) * 1e-9, (double)(rt_now_ns() - ts) * 1e-9);
-    s->nbad += first.nbad;
+    s->nbad += first->nbad;
     if (!rc && !ncontigs)
-        rt_log(s->o.lg, RT_LOG_WARN, "%s contains no contigs; no sample added", first.path);
-    for (size_t i = 0; i < first.pf.n && !rc; i++)
-        rc = feed(&fd, first.path, &first.pf.v[i]);
-    prefetch_free(&first.pf);
-    if (!rc && n > 1) {
-        second.path = inputs[1];
-        read_whole(&second);
-        rc = take_file(s, &fd, &second, &nnext);
-    }
+        rt_log(s->o.lg, RT_LOG_WARN, "%s contains no contigs; no sample added", first->path);
+    for (size_t i = 0; i < first->pf.n && !rc; i++)
+        rc = feed(&fd, first->path, &first->pf.v[i]);
+    prefetch_free(&first->pf);
+    if (!rc && n > 1)
+        rc = take_file(s, &fd, reader_get(&rd, 1), &nnext);
     for (size_t fi = 0; fi < n && !rc; fi++) {
         ahead a;
         memset(&a, 0, sizeof a);
         a.s = s;
-        a.ra.path = fi + 2 < n ? inputs[fi + 2] : NULL;
         cs_idle hook = {ahead_hook, &a};
         rc = cs_run_round(s, &hook);
         if (!a.done && !rc)
@@ -740,10 +779,14 @@ static int run_files(cstate *s, const char *const *inputs, size_t n)
         cs_advance_round(s);
         ncontigs = nnext;
         nnext = 0;
-        if (!rc && a.ra.path)
-            rc = take_file(s, &fd, &a.ra, &nnext);
-        prefetch_free(&a.ra.pf);
+        if (!rc && fi + 2 < n)
+            rc = take_file(s, &fd, reader_get(&rd, fi + 2), &nnext);
     }
+    /* reads still queued or running finish before their slots go */
+    rt_pool_destroy(rd.pool);
+    for (size_t j = 0; j < n; j++)
+        prefetch_free(&rd.slot[j].pf);
+    rt_free(rd.slot);
     rt_smap_free(&fd.names);
     return rc;
 }
