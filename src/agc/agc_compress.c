@@ -566,7 +566,7 @@ static int setup(cstate *s, const agc_create_opts *o)
     if (cs_pmap_init(&s->map))
         return RT_ENOMEM;
     /* A deep queue: submitting a round's jobs never blocks the owner, which
-     * then reads the next input while they run. */
+     * then queues the next sample's splitter scan behind them. */
     int rc = rt_pool_create(&s->pool, o->threads, 1 << 16);
     if (rc)
         return rc;
@@ -656,8 +656,8 @@ static void ahead_hook(void *ctx)
     ahead *a = ctx;
     cstate *s = a->s;
     a->done = 1;
-    if (s->next.n && (a->rc = cs_scan_ahead(s, &a->jobs)))
-        return;
+    if (s->next.n)
+        a->rc = cs_scan_ahead(s, &a->jobs);
 }
 
 typedef struct {
@@ -891,7 +891,7 @@ int agc_create(const agc_create_opts *o, const char *const *inputs, size_t n,
     if (!rc)
         rt_log(o->lg, RT_LOG_DEBUG,
                "rounds: A (segment, classify) %.3f s, B (register) %.3f s, "
-               "C (compress, read ahead) %.3f s, D (rows) %.3f s",
+               "C (compress, scan ahead) %.3f s, D (rows) %.3f s",
                (double)s.ns_phase[0] * 1e-9, (double)s.ns_phase[1] * 1e-9,
                (double)s.ns_phase[2] * 1e-9, (double)s.ns_phase[3] * 1e-9);
     if (!rc && s.nbad)
