@@ -637,11 +637,12 @@ static void prefetch_free(prefetch *pf)
  *   reader:  read i+2 .................................. read i+3 .......
  *
  * Files are read on a serial pool of their own, READ_AHEAD files past the
- * one being taken: file i+2 is queued when i+1 is taken, a round early. When the read ran on the owner inside phase C
- * it had to end before C did: on short rounds the workers then waited for
- * it, and during the owner's sequential steps (B, D) nobody read. Now the
- * reader has a whole round of slack and fills the owner's idle steps too.
- * Single-threaded runs read each file in place when it is needed.
+ * one being taken: file i+2 is queued when i+1 is taken, a round early.
+ * When the read ran on the owner inside phase C it had to end before C
+ * did: on short rounds the workers then waited for it, and during the
+ * owner's sequential steps (B, D) nobody read. Now the reader has a whole
+ * round of slack and fills the owner's idle steps too. Single-threaded
+ * runs read each file in place when it is needed.
  */
 #define READ_AHEAD 1
 
@@ -676,19 +677,19 @@ static void read_job(void *arg, int worker)
 /* Submit reads up to file `upto` (exclusive). */
 static void reader_feed(reader *r, size_t upto)
 {
-    for (; r->submitted < upto && r->submitted < r->n && !r->rc; r->submitted++)
-        r->rc = rt_pool_submit(r->pool, read_job, &r->slot[r->submitted]);
+    while (!r->rc && r->submitted < upto && r->submitted < r->n)
+        if (!(r->rc = rt_pool_submit(r->pool, read_job, &r->slot[r->submitted])))
+            r->submitted++;
 }
 
 /* File j, read; later files are queued behind it. */
 static readahead *reader_get(reader *r, size_t j)
 {
     reader_feed(r, j + 1 + r->depth);
-    if (r->rc || r->submitted <= j) {
-        r->slot[j].rc = r->rc ? r->rc : RT_ENOMEM;
-        return &r->slot[j];
-    }
-    rt_pool_wait_for(r->pool, j + 1);
+    if (j >= r->submitted)
+        r->slot[j].rc = r->rc; /* its submit, or an earlier one, failed */
+    else
+        rt_pool_wait_for(r->pool, j + 1);
     return &r->slot[j];
 }
 
