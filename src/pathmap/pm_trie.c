@@ -17,7 +17,7 @@ int pm_new(pm_trie **out)
     pm_trie *t = rt_malloc(sizeof *t);
     if (!t)
         return RT_ENOMEM;
-    t->root = NULL;
+    memset(t, 0, sizeof *t);
     *out = t;
     return 0;
 }
@@ -27,6 +27,7 @@ int pm_clone(const pm_trie *t, pm_trie **out)
     pm_trie *c = rt_malloc(sizeof *c);
     if (!c)
         return RT_ENOMEM;
+    memset(c, 0, sizeof *c);
     c->root = t->root;
     pm_retain(c->root);
     *out = c;
@@ -38,6 +39,7 @@ void pm_free(pm_trie *t)
     if (!t)
         return;
     pm_release(t->root);
+    pm_slab_close(&t->slab);
     rt_free(t);
 }
 
@@ -67,7 +69,7 @@ int pm_get(const pm_trie *t, const void *key, size_t n, uint64_t *val)
     size_t pos = 0;
     while (x) {
         size_t plen = x->plen;
-        if (n - pos < plen || (plen && memcmp(pm_prefix(x), k + pos, plen) != 0))
+        if (n - pos < plen || (plen && !pm_bytes_eq(pm_prefix(x), k + pos, plen)))
             return 0;
         pos += plen;
         if (pos == n) {
@@ -97,7 +99,7 @@ static inline const pm_node *get_step(const pm_node *x, const uint8_t *k, size_t
 {
     size_t plen = x->plen, p = *pos;
     *hit = 0;
-    if (n - p < plen || (plen && memcmp(pm_prefix(x), k + p, plen) != 0))
+    if (n - p < plen || (plen && !pm_bytes_eq(pm_prefix(x), k + p, plen)))
         return NULL;
     p += plen;
     if (p == n) {
@@ -258,11 +260,12 @@ int pm_insert(pm_trie *t, const void *key, size_t n, uint64_t val, int *added)
     int overflow = 0, rc;
     size_t pos = 0;
     pm_node *stop = NULL;         /* node whose count is already right */
+    pm_slab *sl = pm_ncount(t->root) >= PM_INSERT_SLAB_MIN ? &t->slab : NULL;
 
     for (;;) {
         pm_node *x = *slot;
         if (!x) {
-            pm_node *l = pm_chain_new(NULL, k + pos, n - pos, val);
+            pm_node *l = pm_chain_new(sl, k + pos, n - pos, val);
             if (!l)
                 return RT_ENOMEM;
             *slot = l;
@@ -282,7 +285,7 @@ int pm_insert(pm_trie *t, const void *key, size_t n, uint64_t val, int *added)
             if (!s)
                 return RT_ENOMEM;
             if (pos + l < n) {
-                leaf = pm_chain_new(NULL, k + pos + l + 1, n - pos - l - 1, val);
+                leaf = pm_chain_new(sl, k + pos + l + 1, n - pos - l - 1, val);
                 if (!leaf) {
                     pm_release(s);
                     return RT_ENOMEM;
@@ -335,7 +338,7 @@ int pm_insert(pm_trie *t, const void *key, size_t n, uint64_t val, int *added)
             pm_node *y = pm_inner_new(NULL, PM_SMALL, p, plen, 2);
             if (!y)
                 return RT_ENOMEM;
-            pm_node *leaf = pm_chain_new(NULL, k + pos + 1, n - pos - 1, val);
+            pm_node *leaf = pm_chain_new(sl, k + pos + 1, n - pos - 1, val);
             if (!leaf) {
                 pm_release(y);
                 return RT_ENOMEM;
@@ -353,7 +356,7 @@ int pm_insert(pm_trie *t, const void *key, size_t n, uint64_t val, int *added)
         }
         pm_node **ks = pm_find(x, c);
         if (!ks) {
-            pm_node *leaf = pm_chain_new(NULL, k + pos + 1, n - pos - 1, val);
+            pm_node *leaf = pm_chain_new(sl, k + pos + 1, n - pos - 1, val);
             if (!leaf)
                 return RT_ENOMEM;
             pm_node *y = pm_add_child(x, c, leaf);

@@ -526,8 +526,26 @@ static void one_op(world *w)
         check_all(w, "periodic");
 }
 
+/* Insert keys until every trie holds `n` of them (mirrored in the oracle),
+ * so the random operations that follow work on tries large enough to cut
+ * their leaves from slab blocks. */
+static void prefill(world *w, size_t n)
+{
+    uint8_t k[16];
+    for (int i = 0; i < NT; i++)
+        while (w->o[i].n < n) {
+            size_t len = 1 + rnd(w, w->maxlen);
+            for (size_t j = 0; j < len; j++)
+                k[j] = w->alpha[rnd(w, w->nalpha)];
+            uint64_t v = ora_rng(&w->rng) % 1000;
+            assert_int_equal(pm_insert(w->t[i], k, len, v, NULL), 0);
+            ora_put(&w->o[i], k, len, v, 1);
+        }
+    check_all(w, "prefill");
+}
+
 static void run_world(uint64_t seed, const uint8_t *alpha, unsigned nalpha,
-                      unsigned maxlen, long nops)
+                      unsigned maxlen, size_t nfill, long nops)
 {
     world w;
     memset(&w, 0, sizeof w);
@@ -538,6 +556,7 @@ static void run_world(uint64_t seed, const uint8_t *alpha, unsigned nalpha,
     assert_int_equal(rt_pool_create(&w.pool, 2, 0), 0);
     for (int i = 0; i < NT; i++)
         assert_int_equal(pm_new(&w.t[i]), 0);
+    prefill(&w, nfill);
     for (long n = 0; n < nops; n++)
         one_op(&w);
     check_all(&w, "end");
@@ -554,14 +573,14 @@ static void model_binary(void **state)
 {
     (void)state;
     static const uint8_t a[] = {0x00, 0xff};
-    run_world(0x9e3779b97f4a7c15ULL, a, 2, 8, ora_ops(15000));
+    run_world(0x9e3779b97f4a7c15ULL, a, 2, 8, 0, ora_ops(15000));
 }
 
 static void model_abc(void **state)
 {
     (void)state;
     static const uint8_t a[] = {'a', 'b', 'c'};
-    run_world(0x1234567ULL, a, 3, 6, ora_ops(15000));
+    run_world(0x1234567ULL, a, 3, 6, 0, ora_ops(15000));
 }
 
 static void model_wide(void **state)
@@ -569,7 +588,18 @@ static void model_wide(void **state)
     (void)state;
     static const uint8_t a[] = {0, 1, 63, 64, 65, 127, 128, 200, 254, 255, 'x', 'y',
                                 'z', 10, 20, 30, 40, 50, 60, 70};
-    run_world(0xabcdefULL, a, 20, 5, ora_ops(10000));
+    run_world(0xabcdefULL, a, 20, 5, 0, ora_ops(10000));
+}
+
+/* Tries past PM_INSERT_SLAB_MIN keys (4096): inserts then cut leaves
+ * from the handle's slab, and every other operation meets such leaves,
+ * shared between tries, copied, trimmed and freed in any order. Each
+ * check walks every key, hence fewer operations. */
+static void model_big(void **state)
+{
+    (void)state;
+    static const uint8_t a[] = {'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 0, 255};
+    run_world(0x5eedULL, a, 10, 6, 5000, ora_ops(600));
 }
 
 int main(void)
@@ -578,6 +608,7 @@ int main(void)
         cmocka_unit_test(model_binary),
         cmocka_unit_test(model_abc),
         cmocka_unit_test(model_wide),
+        cmocka_unit_test(model_big),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -242,6 +242,23 @@ static void setup_trie(fx *f)
     assert_int_equal(rt_pool_create(&f->pool, 2, 0), 0);
 }
 
+/* The same operands grown past PM_INSERT_SLAB_MIN keys, so that inserts
+ * take their leaves from the handle's slab (and a failed block allocation
+ * is met half-way through an insert). */
+static void setup_big(fx *f)
+{
+    uint64_t s = 4321;
+    uint8_t k[8];
+    setup_trie(f);
+    for (int i = 0; i < 9000; i++) {
+        size_t n = 5 + (size_t)(ora_rng(&s) % 3);
+        for (size_t j = 0; j < n; j++)
+            k[j] = (uint8_t)("abcdefgh"[ora_rng(&s) % 8]);
+        assert_int_equal(pm_insert(i % 3 ? f->a : f->b, k, n, (uint64_t)i, NULL), 0);
+    }
+    assert_true(pm_count(f->a) >= 4096);
+}
+
 static void teardown_trie(fx *f)
 {
     pm_free(f->a);
@@ -313,6 +330,16 @@ static void run_op(fx *f, op_fn op, const char *name)
         teardown_trie(&f);          \
     }
 
+#define OPTEST_BIG(fn)                \
+    static void tb_##fn(void **st)    \
+    {                                 \
+        fx f;                         \
+        (void)st;                     \
+        setup_big(&f);                \
+        run_op(&f, fn, #fn " (big)"); \
+        teardown_trie(&f);            \
+    }
+
 OPTEST(op_insert)
 OPTEST(op_insert_one)
 OPTEST(op_insert_long)
@@ -336,6 +363,11 @@ OPTEST(op_cursor)
 OPTEST(op_build_sorted)
 OPTEST(op_insert_many_sorted)
 OPTEST(op_build_deep)
+
+OPTEST_BIG(op_insert)
+OPTEST_BIG(op_insert_one)
+OPTEST_BIG(op_insert_long)
+OPTEST_BIG(op_remove)
 
 static void new_fails(void **st)
 {
@@ -364,6 +396,8 @@ int main(void)
         cmocka_unit_test(t_op_build_seq),  cmocka_unit_test(t_op_build_par),
         cmocka_unit_test(t_op_insert_many), cmocka_unit_test(t_op_cursor),
         cmocka_unit_test(new_fails),
+        cmocka_unit_test(tb_op_insert),    cmocka_unit_test(tb_op_insert_one),
+        cmocka_unit_test(tb_op_insert_long), cmocka_unit_test(tb_op_remove),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

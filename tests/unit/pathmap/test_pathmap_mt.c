@@ -94,7 +94,10 @@ static void snapshot_readers(void **st)
     assert_int_equal(pm_new(&other), 0);
     uint8_t k[16];
     uint64_t s = 99;
-    for (uint64_t i = 0; i < 3000; i++) {
+    /* More keys than PM_INSERT_SLAB_MIN: the owner's inserts and the
+     * readers' clones then cut leaves from slabs of their own, and blocks
+     * are freed by whichever thread drops their last leaf. */
+    for (uint64_t i = 0; i < 6000; i++) {
         size_t n = mk_key(i, k);
         assert_int_equal(pm_insert(w, k, n, i, NULL), 0);
         if (i % 5 == 0)
@@ -123,7 +126,7 @@ static void snapshot_readers(void **st)
         }
         /* Meanwhile the owner rewrites the original in every way. */
         for (int op = 0; op < 400; op++) {
-            uint64_t i = ora_rng(&s) % 4000;
+            uint64_t i = ora_rng(&s) % 8000;
             size_t n = mk_key(i, k);
             switch (op % 8) {
             case 0: case 1: case 2:
