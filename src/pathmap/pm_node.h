@@ -241,7 +241,17 @@ static inline pm_node **pm_small_find16(const pm_node *x, const uint8_t *bs, uns
 }
 #endif
 
-static inline pm_node **pm_find(const pm_node *x, unsigned b)
+/* Lookups call pm_find once a level; left to itself the compiler makes it
+ * a call, and the call's own instructions then sit in the window behind
+ * each cache miss where the next lookup's loads should be (a get at a
+ * million keys went from about 185 to 145 ns once it was inlined). */
+#if defined(__GNUC__)
+#define PM_HOT_INLINE inline __attribute__((always_inline))
+#else
+#define PM_HOT_INLINE inline
+#endif
+
+static PM_HOT_INLINE pm_node **pm_find(const pm_node *x, unsigned b)
 {
     if (x->kind == PM_SMALL) {
         const uint8_t *bs = pm_small_bytes(x);

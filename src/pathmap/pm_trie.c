@@ -69,9 +69,11 @@ int pm_get(const pm_trie *t, const void *key, size_t n, uint64_t *val)
     size_t pos = 0;
     while (x) {
         size_t plen = x->plen;
-        if (n - pos < plen || (plen && !pm_bytes_eq(pm_prefix(x), k + pos, plen)))
-            return 0;
-        pos += plen;
+        if (plen) {   /* inner nodes mostly have none: test that first */
+            if (n - pos < plen || !pm_bytes_eq(pm_prefix(x), k + pos, plen))
+                return 0;
+            pos += plen;
+        }
         if (pos == n) {
             if (!pm_has_val(x))
                 return 0;
