@@ -320,25 +320,18 @@ static void run_op(fx *f, op_fn op, const char *name)
     ora_free(&got);
 }
 
-#define OPTEST(fn)                  \
-    static void t_##fn(void **st)   \
-    {                               \
-        fx f;                       \
-        (void)st;                   \
-        setup_trie(&f);             \
-        run_op(&f, fn, #fn);        \
-        teardown_trie(&f);          \
+/* A test of op `fn` on the operands that `setup` makes. */
+#define OPTEST_ON(name, setup, fn, label) \
+    static void name(void **st)           \
+    {                                     \
+        fx f;                             \
+        (void)st;                         \
+        setup(&f);                        \
+        run_op(&f, fn, label);            \
+        teardown_trie(&f);                \
     }
-
-#define OPTEST_BIG(fn)                \
-    static void tb_##fn(void **st)    \
-    {                                 \
-        fx f;                         \
-        (void)st;                     \
-        setup_big(&f);                \
-        run_op(&f, fn, #fn " (big)"); \
-        teardown_trie(&f);            \
-    }
+#define OPTEST(fn) OPTEST_ON(t_##fn, setup_trie, fn, #fn)
+#define OPTEST_BIG(fn) OPTEST_ON(tb_##fn, setup_big, fn, #fn " (big)")
 
 OPTEST(op_insert)
 OPTEST(op_insert_one)
