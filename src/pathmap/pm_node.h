@@ -57,7 +57,6 @@ typedef struct pm_mask {
     uint64_t mask[4];
 } pm_mask;
 
-
 /*
  * Slab blocks for bulk builds. A bulk build makes a million nodes that will
  * most likely die together; asking malloc for each one was a third of the
