@@ -221,18 +221,19 @@ static int join_v(pm_node *a, size_t oa, pm_node *b, size_t ob, pm_node **out)
     unsigned ia = 0, ib = 0, ba = 0, bb = 0;
     unsigned xa = na ? pm_next_byte(a, 0, &ia) : 256;
     unsigned xb = nb ? pm_next_byte(b, 0, &ib) : 256;
-    pm_prefetch_kids(a, 0, PM_KIDS_AHEAD);
-    pm_prefetch_kids(b, 0, PM_KIDS_AHEAD);
+    pm_node *const *ks_a = na ? pm_kids(a) : NULL, *const *ks_b = nb ? pm_kids(b) : NULL;
+    pm_prefetch_first_kids(a);
+    pm_prefetch_first_kids(b);
     while (xa < 256 || xb < 256) {
         pm_node *r;
         unsigned c = xa < xb ? xa : xb;
         /* Children are visited in order, so ba and bb are their ranks. */
-        if (xa == c)
-            pm_prefetch_kids(a, ba + PM_KIDS_AHEAD, ba + PM_KIDS_AHEAD + 1);
-        if (xb == c)
-            pm_prefetch_kids(b, bb + PM_KIDS_AHEAD, bb + PM_KIDS_AHEAD + 1);
-        pm_node *ka = xa == c ? pm_kids(a)[ia] : NULL;
-        pm_node *kb = xb == c ? pm_kids(b)[ib] : NULL;
+        if (xa == c && ba + PM_KIDS_AHEAD < na)
+            __builtin_prefetch(ks_a[ba + PM_KIDS_AHEAD]);
+        if (xb == c && bb + PM_KIDS_AHEAD < nb)
+            __builtin_prefetch(ks_b[bb + PM_KIDS_AHEAD]);
+        pm_node *ka = xa == c ? ks_a[ia] : NULL;
+        pm_node *kb = xb == c ? ks_b[ib] : NULL;
         if ((rc = join_v(ka, 0, kb, 0, &r)) != 0) {
             pm_release(bd.x);
             return rc;
@@ -381,11 +382,12 @@ static int sub_v(pm_node *a, size_t oa, pm_node *b, size_t ob, pm_node **out)
     bld bd;
     if ((rc = bld_init(&bd, pa, l, na)) != 0)
         return rc;
-    pm_prefetch_kids(a, 0, PM_KIDS_AHEAD);
+    pm_prefetch_first_kids(a);
     for (unsigned i = 0; i < na; i++) {
         unsigned c = pm_byte_at(a, i);
         pm_node *ka = pm_kids(a)[i];
-        pm_prefetch_kids(a, i + PM_KIDS_AHEAD, i + PM_KIDS_AHEAD + 1);
+        if (i + PM_KIDS_AHEAD < na)
+            __builtin_prefetch(pm_kids(a)[i + PM_KIDS_AHEAD]);
         pm_node **s = pm_find(b, c);
         pm_node *r;
         if ((rc = sub_v(ka, 0, s ? *s : NULL, 0, &r)) != 0) {

@@ -111,9 +111,10 @@ void pm_release(pm_node *x)
         /* Release all but the last child recursively, the last in the loop,
          * so long chains do not deepen the stack. */
         pm_node *last = n ? k[n - 1] : NULL;
-        pm_prefetch_kids(x, 0, PM_KIDS_AHEAD);
+        pm_prefetch_first_kids(x);
         for (unsigned i = 0; i + 1 < n; i++) {
-            pm_prefetch_kids(x, i + PM_KIDS_AHEAD, i + PM_KIDS_AHEAD + 1);
+            if (i + PM_KIDS_AHEAD < n)
+                __builtin_prefetch(k[i + PM_KIDS_AHEAD]);
             pm_release(k[i]);
         }
         node_free(x);

@@ -363,17 +363,16 @@ static inline void pm_prefetch_node(const pm_node *x, unsigned b)
  * from 180 to 110 ms with it). */
 #define PM_KIDS_AHEAD 16u
 
-/* Ask for children [from, to) of x. GCC counts a prefetch as no effect
- * and deletes a loop of nothing else, so each round also runs an empty
- * volatile asm. (A write hint would suit the counts better, but without
- * -mprfchw GCC drops that on x86-64 altogether.) */
-static inline void pm_prefetch_kids(const pm_node *x, unsigned from, unsigned to)
+/* Ask for x's first PM_KIDS_AHEAD children; a walk over them then asks
+ * for child i + PM_KIDS_AHEAD as it reaches child i. GCC counts a prefetch
+ * as no effect and deletes a loop of nothing else, so each round here also
+ * runs an empty volatile asm. (A write hint would suit the counts better,
+ * but without -mprfchw GCC drops that on x86-64 altogether.) */
+static inline void pm_prefetch_first_kids(const pm_node *x)
 {
     unsigned n = pm_nkids(x);
-    if (to > n)
-        to = n;
-    pm_node *const *k = from < to ? pm_kids(x) : NULL;
-    for (unsigned i = from; i < to; i++) {
+    pm_node *const *k = n ? pm_kids(x) : NULL;
+    for (unsigned i = 0; i < n && i < PM_KIDS_AHEAD; i++) {
         __builtin_prefetch(k[i]);
 #if defined(__GNUC__)
         __asm__ __volatile__("" : : "r"(k[i]));
