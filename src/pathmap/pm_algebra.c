@@ -382,12 +382,13 @@ static int sub_v(pm_node *a, size_t oa, pm_node *b, size_t ob, pm_node **out)
     bld bd;
     if ((rc = bld_init(&bd, pa, l, na)) != 0)
         return rc;
+    pm_node *const *ks = na ? pm_kids(a) : NULL;
     pm_prefetch_first_kids(a);
     for (unsigned i = 0; i < na; i++) {
         unsigned c = pm_byte_at(a, i);
-        pm_node *ka = pm_kids(a)[i];
+        pm_node *ka = ks[i];
         if (i + PM_KIDS_AHEAD < na)
-            __builtin_prefetch(pm_kids(a)[i + PM_KIDS_AHEAD]);
+            __builtin_prefetch(ks[i + PM_KIDS_AHEAD]);
         pm_node **s = pm_find(b, c);
         pm_node *r;
         if ((rc = sub_v(ka, 0, s ? *s : NULL, 0, &r)) != 0) {
