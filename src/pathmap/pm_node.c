@@ -8,6 +8,9 @@
 #include "pathmap/pm_node.h"
 
 #include <stdlib.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static size_t small_size(size_t plen, size_t cap)
 {
@@ -316,6 +319,29 @@ static pm_node *small_to_mask(pm_node *x, unsigned cap)
     return y;
 }
 
+/* Where byte b (not yet a child) goes among a SMALL node's n sorted
+ * bytes. Random keys land anywhere, so a scan from either end leaves its
+ * loop at a random point: a mispredicted branch in every insert. The SSE2
+ * form compares all bytes at once; the bytes below b are a prefix of the
+ * array, so their count is the run of ones at the bottom of the mask.
+ * Sixteen bytes are readable as in pm_small_find16. */
+static inline unsigned small_slot_for(const uint8_t *bs, unsigned n, unsigned b)
+{
+#if defined(__SSE2__)
+    if (n <= 16) {
+        const __m128i flip = _mm_set1_epi8((char)0x80);
+        __m128i v = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)bs), flip);
+        __m128i lt = _mm_cmplt_epi8(v, _mm_set1_epi8((char)(uint8_t)(b ^ 0x80u)));
+        unsigned below = (unsigned)_mm_movemask_epi8(lt) & ((1u << n) - 1u);
+        return (unsigned)__builtin_ctz(~below);
+    }
+#endif
+    unsigned i = 0;
+    while (i < n && bs[i] < b)
+        i++;
+    return i;
+}
+
 pm_node *pm_add_child(pm_node *x, unsigned b, pm_node *kid)
 {
     pm_inner *in = pm_in(x);
@@ -342,12 +368,9 @@ pm_node *pm_add_child(pm_node *x, unsigned b, pm_node *kid)
         }
         uint8_t *bs = pm_small_bytes(x);
         pm_node **k = pm_small_kids(x);
-        unsigned i = n;
-        while (i > 0 && bs[i - 1] > b) {
-            bs[i] = bs[i - 1];
-            k[i] = k[i - 1];
-            i--;
-        }
+        unsigned i = small_slot_for(bs, n, b);
+        memmove(bs + i + 1, bs + i, n - i);
+        memmove(k + i + 1, k + i, (n - i) * sizeof *k);
         bs[i] = (uint8_t)b;
         k[i] = kid;
         in->n = (uint16_t)(n + 1);

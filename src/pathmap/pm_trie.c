@@ -275,10 +275,15 @@ int pm_insert(pm_trie *t, const void *key, size_t n, uint64_t val, int *added)
         x = *slot;
         size_t plen = x->plen;
         uint8_t *p = pm_prefix(x);
-        size_t l = pm_lcp(p, plen, k + pos, n - pos);
+        /* Inner nodes mostly have no prefix: skip the comparison there. */
+        size_t l = plen ? pm_lcp(p, plen, k + pos, n - pos) : 0;
         if (l < plen) {
-            /* Split x at l: a new two-way node above it. */
-            pm_node *s = pm_inner_new(NULL, PM_SMALL, p, l, 2);
+            /* Split x at l: a new two-way node above it, made with room for
+             * four children. Under random keys such a node is where the
+             * bottom level begins, and it goes on to take a dozen or more
+             * children; each resize is a malloc, a copy and a free whose
+             * chunk headers miss the cache. */
+            pm_node *s = pm_inner_new(NULL, PM_SMALL, p, l, 4);
             pm_node *leaf = NULL;
             if (!s)
                 return RT_ENOMEM;
