@@ -246,8 +246,10 @@ static inline pm_node **pm_small_find16(const pm_node *x, const uint8_t *bs, uns
  * million keys went from about 185 to 145 ns once it was inlined). */
 #if defined(__GNUC__)
 #define PM_HOT_INLINE inline __attribute__((always_inline))
+#define PM_NOINLINE __attribute__((noinline))
 #else
 #define PM_HOT_INLINE inline
+#define PM_NOINLINE
 #endif
 
 static PM_HOT_INLINE pm_node **pm_find(const pm_node *x, unsigned b)
@@ -409,6 +411,33 @@ static inline int pm_bytes_eq(const uint8_t *p, const uint8_t *k, size_t plen)
     return memcmp(p, k, plen) == 0;
 }
 
+/* The 8 bytes at p as a number that orders as the bytes do. */
+static inline uint64_t pm_be64(const uint8_t *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return x;
+#else
+    return __builtin_bswap64(x);
+#endif
+}
+
+/* memcpy for the short keys and suffixes of typical batches without a
+ * library call: two overlapping word copies cover 8 to 16 bytes. */
+static inline void pm_copy_short(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t x, y;
+        memcpy(&x, src, 8);
+        memcpy(&y, src + n - 8, 8);
+        memcpy(dst, &x, 8);
+        memcpy(dst + n - 8, &y, 8);
+    } else if (n) {
+        memcpy(dst, src, n);
+    }
+}
+
 static inline size_t pm_lcp(const uint8_t *a, size_t la, const uint8_t *b, size_t lb)
 {
     size_t n = la < lb ? la : lb, i = 0;
@@ -417,7 +446,11 @@ static inline size_t pm_lcp(const uint8_t *a, size_t la, const uint8_t *b, size_
         memcpy(&x, a + i, 8);
         memcpy(&y, b + i, 8);
         if (x != y)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            return i + (size_t)__builtin_clzll(x ^ y) / 8;
+#else
             return i + (size_t)__builtin_ctzll(x ^ y) / 8;
+#endif
         i += 8;
     }
     while (i < n && a[i] == b[i])

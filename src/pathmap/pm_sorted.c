@@ -25,6 +25,7 @@
 
 #define MAX_DEPTH 200
 #define INLINE_KIDS 16
+#define KEYS_AHEAD 16
 
 /* Byte-order comparison of two items' keys (a proper prefix sorts first). */
 static int kv_cmp(const pm_kv *a, const pm_kv *b)
@@ -50,7 +51,32 @@ static void release_all(pm_node **kids, unsigned n)
         pm_release(kids[i]);
 }
 
-static int build(pm_slab *sl, const pm_kv *it, size_t lo, size_t hi, size_t d,
+/* First index past the group that starts at i: the items whose byte e
+ * equals it[i]'s (every item in [i, hi) has one, and they do not
+ * decrease). A galloping search: at the top levels a group holds
+ * thousands of keys and a scan would read every one of them once per
+ * level; at the bottom a group holds one key, and the first probe
+ * settles it as a scan would. */
+static size_t group_end(const pm_kv *it, size_t i, size_t hi, size_t e)
+{
+    const uint8_t b = pm_key(it[i].key)[e];
+    size_t in = i, step = 1;            /* it[in] is in the group */
+    while (hi - in > step && pm_key(it[in + step].key)[e] == b) {
+        in += step;
+        step *= 2;
+    }
+    size_t out = hi - in > step ? in + step : hi;   /* past the group */
+    while (out - in > 1) {
+        size_t mid = in + (out - in) / 2;
+        if (pm_key(it[mid].key)[e] == b)
+            in = mid;
+        else
+            out = mid;
+    }
+    return out;
+}
+
+static int build(pm_slab *sl, const pm_kv *it, size_t n, size_t lo, size_t hi, size_t d,
                  unsigned depth, pm_node **out)
 {
     if (depth > MAX_DEPTH)
@@ -66,42 +92,55 @@ static int build(pm_slab *sl, const pm_kv *it, size_t lo, size_t hi, size_t d,
         has_val = 1;
         val = it[i++].val;
     }
-
-    /* Count the groups first so the child arrays are sized once. */
-    unsigned ng = 0;
-    for (size_t j = i; j < hi; ng++) {
-        uint8_t b = pm_key(it[j].key)[e];
-        while (j < hi && pm_key(it[j].key)[e] == b)
-            j++;
-    }
-
-    if (ng == 0) {
+    if (i == hi) {
         /* has_val must hold: a range is never empty. */
         *out = pm_chain_new(sl, k0 + d, l, val);
         return *out ? 0 : RT_ENOMEM;
     }
+
+    /* Children go to arrays on the stack; a node with more groups than
+     * they hold moves them to the heap, with room for every byte value
+     * (groups start with distinct bytes). */
     pm_node *kin[INLINE_KIDS] = {0};
     uint8_t bin[INLINE_KIDS] = {0};
     pm_node **kids = kin;
     uint8_t *bytes = bin;
-    if (ng > INLINE_KIDS) {
-        kids = rt_malloc(ng * (sizeof *kids + 1));
-        if (!kids)
-            return RT_ENOMEM;
-        bytes = (uint8_t *)(kids + ng);
-    }
-
     int rc = 0;
     unsigned nk = 0;
     while (i < hi) {
-        uint8_t b = pm_key(it[i].key)[e];
-        size_t j = i + 1;
-        while (j < hi && pm_key(it[j].key)[e] == b)
-            j++;
-        rc = build(sl, it, i, j, e + 1, depth + 1, &kids[nk]);
+        if (nk == INLINE_KIDS && kids == kin) {
+            kids = rt_malloc(256 * (sizeof *kids + 1));
+            if (!kids) {
+                kids = kin;
+                rc = RT_ENOMEM;
+                break;
+            }
+            bytes = (uint8_t *)(kids + 256);
+            memcpy(kids, kin, sizeof kin);
+            memcpy(bytes, bin, sizeof bin);
+        }
+        /* Keys are read in item order, mostly at the leaves; a caller's
+         * sorted batch has them all over memory, so ask for the key
+         * KEYS_AHEAD items on, over the whole batch rather than this
+         * node's range. (Scanning every group, as this build once did,
+         * fetched them as a side effect, at the price of reading each key
+         * once per level.) */
+        if (i + KEYS_AHEAD < n)
+            __builtin_prefetch(it[i + KEYS_AHEAD].key);
+        const uint8_t *k = pm_key(it[i].key);
+        size_t j = group_end(it, i, hi, e);
+        /* A lone key below this node is a leaf (a chain past
+         * PM_PLEN_MAX bytes), made here rather than by a call that would
+         * compare the key with itself to find that out. */
+        if (j == i + 1) {
+            kids[nk] = pm_chain_new(sl, k + e + 1, it[i].len - e - 1, it[i].val);
+            rc = kids[nk] ? 0 : RT_ENOMEM;
+        } else {
+            rc = build(sl, it, n, i, j, e + 1, depth + 1, &kids[nk]);
+        }
         if (rc)
             break;
-        bytes[nk++] = b;
+        bytes[nk++] = k[e];
         i = j;
     }
     if (!rc) {
@@ -121,5 +160,5 @@ int pm_build_sorted_nodes(pm_slab *sl, const pm_kv *items, size_t n, pm_node **o
     *out = NULL;
     if (n == 0)
         return 0;
-    return build(sl, items, 0, n, 0, 0, out);
+    return build(sl, items, n, 0, n, 0, 0, out);
 }

@@ -184,6 +184,25 @@ static int op_build_sorted(fx *f, pm_trie *w, pm_trie **x)
     (void)w;
     return pm_build(x, items, (size_t)sorted_batch(items, keys, 300), f->pool);
 }
+/* Keys over 64 byte values: the bottom-up build meets nodes with more
+ * children than it keeps on the stack and moves them to the heap. */
+static int op_build_sorted_wide(fx *f, pm_trie *w, pm_trie **x)
+{
+    pm_kv items[300];
+    static uint8_t keys[300][4];
+    uint64_t s = 77;
+    (void)w;
+    (void)f;
+    for (int i = 0; i < 300; i++) {
+        for (int j = 0; j < 4; j++)
+            keys[i][j] = (uint8_t)(0x20 + ora_rng(&s) % 64);
+        items[i].key = keys[i];
+        items[i].len = 1 + (size_t)(ora_rng(&s) % 4);
+        items[i].val = (uint64_t)i;
+    }
+    qsort(items, 300, sizeof *items, kv_order);
+    return pm_build(x, items, 300, NULL);
+}
 static int op_insert_many_sorted(fx *f, pm_trie *w, pm_trie **x)
 {
     pm_kv items[300];
@@ -354,6 +373,7 @@ OPTEST(op_build_par)
 OPTEST(op_insert_many)
 OPTEST(op_cursor)
 OPTEST(op_build_sorted)
+OPTEST(op_build_sorted_wide)
 OPTEST(op_insert_many_sorted)
 OPTEST(op_build_deep)
 
@@ -376,7 +396,8 @@ static void new_fails(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(t_op_build_sorted), cmocka_unit_test(t_op_insert_many_sorted),
+        cmocka_unit_test(t_op_build_sorted), cmocka_unit_test(t_op_build_sorted_wide),
+        cmocka_unit_test(t_op_insert_many_sorted),
         cmocka_unit_test(t_op_build_deep),
         cmocka_unit_test(t_op_insert),     cmocka_unit_test(t_op_insert_one),
         cmocka_unit_test(t_op_insert_long), cmocka_unit_test(t_op_remove),
