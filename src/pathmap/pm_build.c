@@ -196,7 +196,8 @@ static inline uint64_t word_from(const pm_kv *kv, size_t d)
     if (r >= 8)
         return pm_be64(kv->key + d);
     uint8_t b[8] = {0};
-    memcpy(b, kv->key + d, r);
+    if (r)
+        memcpy(b, kv->key + d, r);
     return pm_be64(b);
 }
 
