@@ -207,6 +207,8 @@ static inline uint64_t word_from(const pm_kv *kv, size_t d)
  * byte-swapped load pair and a call; here each item's next eight bytes
  * are loaded once and the steps compare those, the keys themselves only
  * on a tie. */
+_Static_assert(INSERTION_MAX <= 256, "sort_small keeps its item indexes in bytes");
+
 static void sort_small(pm_kv *v, size_t n, size_t d)
 {
     uint64_t w[INSERTION_MAX];
